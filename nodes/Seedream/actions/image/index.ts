@@ -1,0 +1,25 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as generate from './generate.operation';
+
+export { generate };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['image'] } },
+		options: [
+			{
+				name: 'Generate',
+				value: 'generate',
+				action: 'Generate images',
+				description: 'Generate one image or a set from a prompt and optional reference images',
+			},
+		],
+		default: 'generate',
+	},
+	...generate.description,
+];

@@ -1,0 +1,104 @@
+import type { ApiFailure } from '../transport';
+
+export interface Advice {
+	message: string;
+	description: string;
+}
+
+const AUTH_CODES = new Set(['FAILED_TO_AUTH', 'INVALID_API_KEY', 'AuthenticationError']);
+const BALANCE_CODES = new Set(['NOT_ENOUGH_BALANCE', 'BILLING_BALANCE_NOT_ENOUGH']);
+const CONTENT_CODES = new Set([
+	'ILLEGAL_PROMPT',
+	'ILLEGAL_IMAGE_CONTENT',
+	'InputTextSensitiveContentDetected',
+	'InputImageSensitiveContentDetected',
+	'OutputImageSensitiveContentDetected',
+]);
+
+function attemptsText(failure: ApiFailure): string {
+	return failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
+}
+
+/** What went wrong in the user's words, and what to do about it. */
+export function adviseOnApiFailure(failure: ApiFailure, timeoutSeconds: number): Advice {
+	const code = failure.code ?? '';
+	const status = failure.statusCode;
+	const said = failure.message;
+	if (failure.timedOut) {
+		return {
+			message: `Seedream did not answer within ${timeoutSeconds} s${attemptsText(failure)}`,
+			description:
+				'Image sets and 4K images can take minutes. Raise Options → Timeout. The API may still ' +
+				'have generated (and billed) the images; turn on "Retry After Timeout or Lost Connection" ' +
+				'only if paying twice is acceptable.',
+		};
+	}
+	if (AUTH_CODES.has(code) || status === 401) {
+		return {
+			message: `HighwayAPI rejected the API key: ${said}`,
+			description:
+				'Check the API key in the HighwayAPI credential (Settings → API keys in your HighwayAPI ' +
+				'account) and that the Base URL points at the API you have a key for.',
+		};
+	}
+	if (BALANCE_CODES.has(code)) {
+		return {
+			message: `HighwayAPI reports an insufficient balance: ${said}`,
+			description:
+				'Top up the HighwayAPI account. HighwayAPI also answers this way when the per-minute ' +
+				'limit is exceeded: if the balance is fine, lower Options → Concurrency.',
+		};
+	}
+	if (failure.rateLimited) {
+		return {
+			message: `HighwayAPI rate limit still exceeded${attemptsText(failure)}: ${said}`,
+			description:
+				'The account\'s per-minute or concurrent-request limit was hit and did not clear in ' +
+				'time. Lower Options → Concurrency, or raise Options → Max Retries.',
+		};
+	}
+	if (CONTENT_CODES.has(code)) {
+		return {
+			message: `Seedream refused the content: ${said}`,
+			description:
+				'The prompt or a reference image was flagged by the content policy. Rephrase the ' +
+				'prompt or use another reference image.',
+		};
+	}
+	if (status === 403) {
+		return {
+			message: `HighwayAPI refused the request (403): ${said}`,
+			description: 'Check that the API key may use Seedream 4.5 and that the account is active.',
+		};
+	}
+	if (status !== undefined && status >= 400 && status < 500) {
+		return {
+			message: `Seedream rejected the request (${status}${code ? ` ${code}` : ''}): ${said}`,
+			description: 'The API found the request invalid; the message above says which field.',
+		};
+	}
+	if (code === 'MALFORMED_RESPONSE') {
+		return {
+			message: `Seedream sent an answer that could not be read${attemptsText(failure)}`,
+			description:
+				`${said}. The images may have been generated and billed; turn on "Retry After ` +
+				'Timeout or Lost Connection" to retry automatically.',
+		};
+	}
+	if (status !== undefined) {
+		return {
+			message: `Seedream failed (${status}${code ? ` ${code}` : ''})${attemptsText(failure)}: ${said}`,
+			description:
+				status === 504
+					? 'A gateway timed out; the images may still have been generated and billed. Try again later.'
+					: 'The API had a server error. Try again later, or raise Options → Max Retries.',
+		};
+	}
+	return {
+		message: `Could not reach Seedream${attemptsText(failure)}: ${said}`,
+		description: failure.uncertain
+			? 'The connection was lost after the request was sent, so the API may have generated (and ' +
+				'billed) the images. Turn on "Retry After Timeout or Lost Connection" to retry automatically.'
+			: 'Check the Base URL in the HighwayAPI credential and the network connection.',
+	};
+}

