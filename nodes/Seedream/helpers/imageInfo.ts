@@ -141,5 +141,7 @@ export function describeBytes(bytes: Buffer): string {
 	if (/^[A-Za-z0-9+/=\s]+$/.test(bytes.subarray(0, 64).toString('latin1'))) {
 		return 'plain text (base64 text, perhaps, rather than binary data?)';
 	}
+	const sample = bytes.subarray(0, 40).toString('latin1');
+	if (/^[\x20-\x7e\r\n\t]+$/.test(sample)) return `text ("${sample.trim().slice(0, 30)}")`;
 	return `unknown bytes (starting ${bytes.subarray(0, 4).toString('hex')})`;
 }

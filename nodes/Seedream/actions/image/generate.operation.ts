@@ -155,7 +155,7 @@ export async function prepareRequest(
 		maxImages = Math.min(asked, MAX_IMAGES_TOTAL - references.length);
 	}
 
-	const optimization = parameter<string | undefined>('options.promptOptimizationMode', undefined);
+	const optimization = parameter<string>('options.promptOptimizationMode', '');
 	return {
 		itemIndexes,
 		prompt,

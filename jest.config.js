@@ -1,0 +1,9 @@
+/** Unit tests: the node run through n8n-core's real execution engine, HTTP mocked with nock. */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
+	setupFiles: ['<rootDir>/test/support/environment.js'],
+	testTimeout: 30000,
+};

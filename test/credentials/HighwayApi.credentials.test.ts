@@ -1,0 +1,52 @@
+import { Workflow, type INode, type INodeTypes } from 'n8n-workflow';
+
+import { HighwayApi } from '../../credentials/HighwayApi.credentials';
+
+const credential = new HighwayApi();
+
+/** Resolves a credential expression the way n8n does for a credential test request. */
+function resolve(value: string, credentials: Record<string, string>): unknown {
+	const node: INode = {
+		id: 'n',
+		name: 'n',
+		type: 'test',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: { getByName: () => undefined, getByNameAndVersion: () => undefined } as unknown as INodeTypes,
+	});
+	return workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
+}
+
+describe('HighwayAPI credential', () => {
+	test('keeps the names saved workflows rely on', () => {
+		expect(credential.name).toBe('highwayApi');
+		expect(credential.properties.map((property) => property.name)).toEqual(['apiKey', 'baseUrl']);
+		expect(credential.properties[0].typeOptions?.password).toBe(true);
+		expect(credential.properties[1].default).toBe('https://api.highwayapi.ai');
+	});
+
+	test('authenticates with a Bearer header built from the key', () => {
+		expect(credential.authenticate.type).toBe('generic');
+		const header = credential.authenticate.properties.headers?.Authorization as string;
+		expect(resolve(header, { apiKey: 'sk-abc' })).toBe('Bearer sk-abc');
+	});
+
+	test('the credential test lists models (no image is generated, nothing is paid)', () => {
+		expect(credential.test.request.method).toBe('GET');
+		expect(credential.test.request.url).toBe('/openai/v1/models');
+	});
+
+	test.each([
+		['https://api.highwayapi.ai', 'https://api.highwayapi.ai'],
+		['https://api.highwayapi.ai/', 'https://api.highwayapi.ai'],
+		['http://127.0.0.1:8787//', 'http://127.0.0.1:8787'],
+	])('the credential test base URL %s resolves to %s', (baseUrl, expected) => {
+		expect(resolve(credential.test.request.baseURL as string, { apiKey: 'k', baseUrl })).toBe(expected);
+	});
+});

@@ -1,0 +1,1 @@
+export function makeTempDir(prefix: string): string;
