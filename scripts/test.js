@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// `npm test`: everything that proves the package works, in one command with one summary.
+//   1. lint        n8n-node lint (n8n's community-node rules, strict mode)
+//   2. unit        jest: the node through n8n-core's engine, HTTP mocked with nock
+//   3. emulator    jest: the node through n8n-core's engine against the local API emulator
+//                  (fault suite and soak)
+//   4. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
+//                  headless against the emulator
+// Ends with one plain line "N passed, M failed" counting every test of every step.
+// `--only unit,lint` runs a subset.
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync, existsSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+const steps = [
+	{ name: 'lint', run: runLint },
+	{ name: 'unit', run: () => runJest('unit', ['-c', 'jest.config.js']) },
+	{ name: 'emulator', run: () => runJest('emulator', ['-c', 'jest.emulator.config.js', '--runInBand']) },
+	{ name: 'e2e', run: () => runJest('e2e', ['-c', 'jest.e2e.config.js', '--runInBand']) },
+];
+
+function banner(text) {
+	process.stdout.write(`\n=== ${text} ===\n`);
+}
+
+function runLint() {
+	const result = spawnSync(bin('n8n-node'), ['lint'], { cwd: root, stdio: 'inherit' });
+	const ok = result.status === 0;
+	return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, note: ok ? 'no problems' : 'lint errors above' };
+}
+
+function runJest(name, args) {
+	const configFile = args[args.indexOf('-c') + 1];
+	if (!existsSync(path.join(root, configFile))) {
+		return { passed: 0, failed: 1, note: `${configFile} is missing` };
+	}
+	const dir = mkdtempSync(path.join(tmpdir(), `seedream-${name}-`));
+	const report = path.join(dir, 'report.json');
+	const result = spawnSync(bin('jest'), [...args, '--json', `--outputFile=${report}`], {
+		cwd: root,
+		stdio: 'inherit',
+		env: process.env,
+	});
+	let passed = 0;
+	let failed = 0;
+	let note = '';
+	try {
+		const data = JSON.parse(readFileSync(report, 'utf8'));
+		passed = data.numPassedTests;
+		failed = data.numFailedTests;
+		// A suite that failed to load or crashed has no failed test of its own: count it.
+		const brokenSuites = data.testResults.filter(
+			(suite) => suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed'),
+		).length;
+		failed += brokenSuites;
+		if (brokenSuites) note = `${brokenSuites} suite(s) failed to run`;
+	} catch (error) {
+		failed = Math.max(1, failed);
+		note = `no jest report (${error.message})`;
+	}
+	if (result.status !== 0 && failed === 0) {
+		failed = 1;
+		note = `jest exited with ${result.status}`;
+	}
+	rmSync(dir, { recursive: true, force: true });
+	return { passed, failed, note };
+}
+
+function main() {
+	const onlyArg = process.argv.find((arg) => arg.startsWith('--only'));
+	const only = onlyArg ? (onlyArg.split('=')[1] ?? process.argv[process.argv.indexOf(onlyArg) + 1]).split(',') : undefined;
+	const results = [];
+	for (const step of steps) {
+		if (only && !only.includes(step.name)) continue;
+		banner(step.name);
+		const started = Date.now();
+		const outcome = step.run();
+		results.push({ name: step.name, seconds: (Date.now() - started) / 1000, ...outcome });
+	}
+	banner('summary');
+	for (const r of results) {
+		const status = r.failed ? 'FAIL' : 'PASS';
+		process.stdout.write(
+			`${status}  ${r.name.padEnd(9)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s${r.note ? `  (${r.note})` : ''}\n`,
+		);
+	}
+	const passed = results.reduce((sum, r) => sum + r.passed, 0);
+	const failed = results.reduce((sum, r) => sum + r.failed, 0);
+	process.stdout.write(`${passed} passed, ${failed} failed\n`);
+	process.exitCode = failed ? 1 : 0;
+}
+
+main();
