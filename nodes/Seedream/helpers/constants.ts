@@ -12,7 +12,8 @@ export const MAX_REFERENCE_IMAGES = 14;
 export const MAX_IMAGES_TOTAL = 15;
 export const MAX_REFERENCE_BYTES = 10 * 1024 * 1024;
 export const MIN_REFERENCE_SIDE = 15;
-export const MAX_REFERENCE_SIDE = 6000;
+/** "At most 6000x6000" in the model docs is a budget of total pixels, not a limit per side. */
+export const MAX_REFERENCE_PIXELS = 6000 * 6000;
 
 export const MIN_TOTAL_PIXELS = 3_686_400;
 export const MAX_TOTAL_PIXELS = 16_777_216;

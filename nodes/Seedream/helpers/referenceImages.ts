@@ -5,7 +5,7 @@ import {
 	MAX_ASPECT_RATIO,
 	MAX_REFERENCE_BYTES,
 	MAX_REFERENCE_IMAGES,
-	MAX_REFERENCE_SIDE,
+	MAX_REFERENCE_PIXELS,
 	MIN_ASPECT_RATIO,
 	MIN_REFERENCE_SIDE,
 	REFERENCE_FORMATS,
@@ -90,11 +90,11 @@ function checkImageBytes(
 				`${label} is ${sizeText} pixels; the API needs width and height of at least ${MIN_REFERENCE_SIDE} pixels`,
 			);
 		}
-		if (width > MAX_REFERENCE_SIDE || height > MAX_REFERENCE_SIDE) {
+		if (width * height > MAX_REFERENCE_PIXELS) {
 			throw problem(
 				context,
 				itemIndex,
-				`${label} is ${sizeText} pixels; the API accepts at most ${MAX_REFERENCE_SIDE}x${MAX_REFERENCE_SIDE}`,
+				`${label} is ${sizeText} pixels; the API accepts at most 6000x6000 (36 million) pixels`,
 				'Resize the image (for example with the Edit Image node) before this node.',
 			);
 		}

@@ -95,6 +95,16 @@ describe('bad input is rejected before any request is sent', () => {
 		);
 	});
 
+	test('a reference of 8000x4500 (36 million pixels) is accepted', async () => {
+		const api = captureApi();
+		const result = await runSeedream({
+			parameters: { prompt: 'x', referenceImages: 'binary' },
+			items: [{ binary: { data: { bytes: jpeg(8000, 4500) } } }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(api.requests).toHaveLength(1);
+	});
+
 	test('a reference of exactly 10 MB is accepted', async () => {
 		const api = captureApi();
 		const result = await runSeedream({
@@ -107,7 +117,7 @@ describe('bad input is rejected before any request is sent', () => {
 
 	test.each([
 		[png(14, 100), /14x100 pixels; the API needs width and height of at least 15 pixels/],
-		[jpeg(6001, 4000), /6001x4000 pixels; the API accepts at most 6000x6000/],
+		[jpeg(6001, 6000), /6001x6000 pixels; the API accepts at most 6000x6000 \(36 million\) pixels/],
 		[png(20, 400), /20x400 pixels; the API accepts aspect ratios from 1:16 to 16:1/],
 	])('reference dimensions out of range', async (bytes, message) => {
 		const error = await rejected({ referenceImages: 'binary' }, [{ binary: { data: { bytes } } }]);

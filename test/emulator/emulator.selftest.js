@@ -1,0 +1,909 @@
+'use strict';
+
+/**
+ * Self-check of the HighwayAPI emulator. Run: node --test test/emulator/
+ * (or node --test test/emulator/emulator.selftest.js). Only talks to 127.0.0.1.
+ */
+
+const { describe, test, before, after, beforeEach } = require('node:test');
+const assert = require('node:assert/strict');
+const http = require('node:http');
+const zlib = require('node:zlib');
+const crypto = require('node:crypto');
+const { createEmulator } = require('./server');
+const { encodePng, readImageInfo, crc32, renderPng } = require('./png');
+const { optionsFromArgs } = require('./cli');
+
+const KEY = 'sk-emulator-secret-123';
+const AUTH = { authorization: `Bearer ${KEY}` };
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One HTTP exchange on a fresh connection (no keep-alive pool to outlive the test). `timeoutMs`
+ * is a deadline for the whole exchange, not an idle timeout, so it also ends slow downloads.
+ */
+function request(method, url, { headers = {}, body, timeoutMs } = {}) {
+	return new Promise((resolvePromise, rejectPromise) => {
+		let timer = null;
+		const resolve = (value) => {
+			clearTimeout(timer);
+			resolvePromise(value);
+		};
+		const reject = (error) => {
+			clearTimeout(timer);
+			rejectPromise(error);
+		};
+		const payload =
+			body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+		const req = http.request(url, { method, headers, agent: false }, (res) => {
+			const chunks = [];
+			res.on('data', (chunk) => chunks.push(chunk));
+			res.on('end', () => {
+				const buffer = Buffer.concat(chunks);
+				resolve({
+					status: res.statusCode,
+					headers: res.headers,
+					body: buffer,
+					text: () => buffer.toString('utf8'),
+					json: () => JSON.parse(buffer.toString('utf8')),
+				});
+			});
+			res.on('error', reject);
+			res.on('aborted', () =>
+				reject(Object.assign(new Error('response aborted'), { code: 'ABORTED' })),
+			);
+		});
+		req.on('error', reject);
+		if (timeoutMs) {
+			const timeout = Object.assign(new Error('timeout'), { code: 'TIMEOUT' });
+			timer = setTimeout(() => req.destroy(timeout), timeoutMs);
+		}
+		if (payload !== undefined) {
+			req.setHeader('content-type', 'application/json');
+			req.end(payload);
+		} else req.end();
+	});
+}
+
+const generate = (base, body, headers = AUTH, options = {}) =>
+	request('POST', `${base}/v3/seedream-4.5`, { headers, body, ...options });
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Strict PNG decode: signature, every chunk CRC (checked with zlib's CRC when available, so not
+ * only against the emulator's own), IHDR, inflate (which checks Adler-32), row filters. With
+ * `pixels`, also undoes the filters and returns the RGB rows.
+ */
+function decodePng(buffer, { pixels = false } = {}) {
+	assert.ok(
+		buffer.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])),
+		'PNG signature',
+	);
+	const crc = typeof zlib.crc32 === 'function' ? zlib.crc32 : crc32;
+	let at = 8;
+	let header = null;
+	const idat = [];
+	let sawEnd = false;
+	while (at < buffer.length) {
+		const length = buffer.readUInt32BE(at);
+		const type = buffer.toString('latin1', at + 4, at + 8);
+		const data = buffer.subarray(at + 8, at + 8 + length);
+		assert.equal(
+			buffer.readUInt32BE(at + 8 + length),
+			crc(buffer.subarray(at + 4, at + 8 + length)),
+			`${type} CRC`,
+		);
+		if (type === 'IHDR') {
+			header = {
+				width: data.readUInt32BE(0),
+				height: data.readUInt32BE(4),
+				depth: data[8],
+				colour: data[9],
+			};
+		}
+		if (type === 'IDAT') idat.push(data);
+		if (type === 'IEND') sawEnd = true;
+		at += 12 + length;
+	}
+	assert.ok(header && sawEnd, 'IHDR and IEND present');
+	assert.equal(header.depth, 8);
+	assert.equal(header.colour, 2);
+	const raw = zlib.inflateSync(Buffer.concat(idat));
+	const stride = header.width * 3;
+	assert.equal(raw.length, header.height * (stride + 1), 'decompressed size');
+	for (let y = 0; y < header.height; y++) assert.ok(raw[y * (stride + 1)] <= 4, 'filter type');
+	if (!pixels) return header;
+	return { ...header, rows: unfilter(raw, header.width, header.height) };
+}
+
+function unfilter(raw, width, height) {
+	const stride = width * 3;
+	const out = Buffer.alloc(height * stride);
+	for (let y = 0; y < height; y++) {
+		const filter = raw[y * (stride + 1)];
+		const src = y * (stride + 1) + 1;
+		const row = y * stride;
+		for (let x = 0; x < stride; x++) {
+			const a = x >= 3 ? out[row + x - 3] : 0;
+			const b = y > 0 ? out[row - stride + x] : 0;
+			const c = x >= 3 && y > 0 ? out[row - stride + x - 3] : 0;
+			let predictor = 0;
+			if (filter === 1) predictor = a;
+			else if (filter === 2) predictor = b;
+			else if (filter === 3) predictor = (a + b) >>> 1;
+			else if (filter === 4) {
+				const p = a + b - c;
+				const pa = Math.abs(p - a);
+				const pb = Math.abs(p - b);
+				const pc = Math.abs(p - c);
+				predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+			}
+			out[row + x] = (raw[src + x] + predictor) & 0xff;
+		}
+	}
+	return out;
+}
+
+const dataUri = (format, bytes) => `data:image/${format};base64,${bytes.toString('base64')}`;
+
+/** Just enough JPEG for a header reader: SOI, APP0, SOF0 with the size, EOI. */
+function jpegHeader(width, height) {
+	const app0 = Buffer.from([
+		0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+	]);
+	const sof = Buffer.from([
+		0xff, 0xc0, 0x00, 0x11, 0x08, 0, 0, 0, 0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+	]);
+	sof.writeUInt16BE(height, 5);
+	sof.writeUInt16BE(width, 7);
+	return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests against one shared emulator
+// ---------------------------------------------------------------------------------------------
+
+describe('HighwayAPI emulator', () => {
+	const emulator = createEmulator({ apiKey: KEY });
+	let base;
+
+	before(async () => {
+		base = await emulator.start();
+	});
+	after(() => emulator.stop());
+	beforeEach(() => emulator.reset());
+
+	test('generates a 2K PNG by default, served by its link', async () => {
+		const res = await generate(base, { prompt: 'a red fox in snow' });
+		assert.equal(res.status, 200);
+		const { images } = res.json();
+		assert.equal(images.length, 1);
+		assert.match(
+			images[0],
+			/^http:\/\/127\.0\.0\.1:\d+\/files\/[0-9a-f]+\.png\?X-Expires=\d+&X-Signature=[0-9a-f]{64}$/,
+		);
+		const download = await request('GET', images[0]);
+		assert.equal(download.status, 200);
+		assert.equal(download.headers['content-type'], 'image/png');
+		assert.equal(Number(download.headers['content-length']), download.body.length);
+		const png = decodePng(download.body, { pixels: true });
+		assert.deepEqual([png.width, png.height], [2048, 2048]);
+		assert.deepEqual(readImageInfo(download.body), { format: 'png', width: 2048, height: 2048 });
+		// The same link gives the same bytes.
+		const again = await request('GET', images[0]);
+		assert.ok(again.body.equals(download.body));
+		const stats = emulator.stats();
+		assert.equal(stats.generated, 1);
+		assert.equal(stats.downloaded, 1);
+		assert.equal(stats.downloadsTotal, 2);
+	});
+
+	test('4K and WxH sizes; a 4K set of 14 differs per index and per prompt', async (t) => {
+		let started = process.hrtime.bigint();
+		const single = await generate(base, { prompt: 'a lighthouse', size: '4k' });
+		const singleMs = Number(process.hrtime.bigint() - started) / 1e6;
+		assert.equal(single.status, 200);
+		const one = await request('GET', single.json().images[0]);
+		assert.deepEqual(decodePng(one.body), { width: 4096, height: 4096, depth: 8, colour: 2 });
+
+		const wide = await generate(base, { prompt: 'a lighthouse', size: '5504x3040' });
+		const wideFile = await request('GET', wide.json().images[0]);
+		assert.deepEqual(readImageInfo(wideFile.body), { format: 'png', width: 5504, height: 3040 });
+
+		started = process.hrtime.bigint();
+		const set = await generate(base, {
+			prompt: 'a set of 14 images of lighthouses',
+			size: '4K',
+			sequential_image_generation: 'auto',
+			sequential_image_generation_options: { max_images: 14 },
+		});
+		const setMs = Number(process.hrtime.bigint() - started) / 1e6;
+		assert.equal(set.status, 200);
+		const links = set.json().images;
+		assert.equal(links.length, 14);
+		started = process.hrtime.bigint();
+		const files = await Promise.all(links.map((link) => request('GET', link)));
+		const downloadMs = Number(process.hrtime.bigint() - started) / 1e6;
+		const hashes = new Set();
+		for (const file of files) {
+			assert.equal(file.status, 200);
+			assert.deepEqual(readImageInfo(file.body), { format: 'png', width: 4096, height: 4096 });
+			hashes.add(crypto.createHash('sha256').update(file.body).digest('hex'));
+		}
+		decodePng(files[13].body);
+		assert.equal(hashes.size, 14, 'every image of the set differs');
+		assert.ok(!hashes.has(crypto.createHash('sha256').update(one.body).digest('hex')));
+
+		// Pixels differ too, not only metadata: compare the first rows of two images.
+		const a = renderPng({ width: 64, height: 64, seed: 'a lighthouse\n#0' });
+		const b = renderPng({ width: 64, height: 64, seed: 'a lighthouse\n#1' });
+		const c = renderPng({ width: 64, height: 64, seed: 'a harbour\n#0' });
+		const rowOf = (png) => decodePng(png, { pixels: true }).rows.subarray(0, 64 * 3);
+		assert.ok(!rowOf(a).equals(rowOf(b)));
+		assert.ok(!rowOf(a).equals(rowOf(c)));
+
+		// Inline results render every PNG inside the generation request itself.
+		emulator.configure({ resultShape: 'b64_json' });
+		started = process.hrtime.bigint();
+		const inline = await generate(base, {
+			prompt: 'a set of 14 images of harbours',
+			size: '4K',
+			sequential_image_generation: 'auto',
+			sequential_image_generation_options: { max_images: 14 },
+		});
+		const inlineMs = Number(process.hrtime.bigint() - started) / 1e6;
+		const inlineImages = inline.json().images;
+		assert.equal(inlineImages.length, 14);
+		decodePng(Buffer.from(inlineImages[0].b64_json, 'base64'));
+
+		t.diagnostic(`one 4K image (url): generate ${singleMs.toFixed(1)} ms, HTTP round trip`);
+		t.diagnostic(
+			`14 x 4K set (url): generate ${setMs.toFixed(1)} ms, download all 14 ${downloadMs.toFixed(1)} ms`,
+		);
+		t.diagnostic(`14 x 4K set (b64_json, rendered in the request): ${inlineMs.toFixed(1)} ms`);
+		assert.ok(
+			singleMs < 1000 && setMs + downloadMs < 3000 && inlineMs < 3000,
+			'fast enough for tests',
+		);
+		assert.equal(emulator.stats().generated, 30);
+	});
+
+	test('sets follow the prompt count, max_images and the 15-image budget', async () => {
+		const count = async (body) => (await generate(base, body)).json().images.length;
+		const auto = { sequential_image_generation: 'auto' };
+		assert.equal(await count({ prompt: 'storyboard', ...auto }), 3);
+		assert.equal(await count({ prompt: 'make 5 images', ...auto }), 5);
+		assert.equal(await count({ prompt: 'one image', ...auto }), 3);
+		assert.equal(
+			await count({
+				prompt: 'make 9 images',
+				...auto,
+				sequential_image_generation_options: { max_images: 4 },
+			}),
+			4,
+		);
+		assert.equal(
+			await count({ prompt: 'make 9 images', sequential_image_generation: 'disabled' }),
+			1,
+		);
+		const refs = Array.from({ length: 12 }, (_, i) => `https://example.com/${i}.png`);
+		assert.equal(
+			await count({
+				prompt: 'make 9 images',
+				image: refs,
+				...auto,
+				sequential_image_generation_options: { max_images: 3 },
+			}),
+			3,
+		);
+	});
+
+	test('validation errors answer 400 INVALID_REQUEST_BODY naming the problem', async () => {
+		const png = encodePng(64, 48);
+		const cases = [
+			[{ size: '2K' }, 'prompt is required'],
+			[{ prompt: '   ' }, 'prompt must not be blank'],
+			[{ prompt: 42 }, 'prompt must be a string'],
+			[
+				{ prompt: 'x', size: '1024x1024' },
+				'size 1024x1024: total pixels 1048576 out of range [3686400, 16777216]',
+			],
+			[
+				{ prompt: 'x', size: '16384x225' },
+				'size 16384x225: aspect ratio 72.8178 out of range [1/16, 16]',
+			],
+			[{ prompt: 'x', size: '3K' }, 'size 3K: expected "2K", "4K" or "WxH" such as "2048x2048"'],
+			[{ prompt: 'x', image: [] }, 'image has 0 entries; expected 1 to 14'],
+			[
+				{ prompt: 'x', image: Array(15).fill('https://example.com/a.png') },
+				'image has 15 entries; expected 1 to 14',
+			],
+			[
+				{ prompt: 'x', image: ['https://e.com/a.png', 'ftp://e.com/b.png'] },
+				'image[1]: expected an http(s) URL or a data:image/<format>;base64,<data> URI',
+			],
+			[
+				{ prompt: 'x', image: [dataUri('PNG', png)] },
+				'image[0]: format must be lower case: "png", not "PNG"',
+			],
+			[
+				{ prompt: 'x', image: [dataUri('jpg', png)] },
+				'image[0]: unsupported format "jpg"; expected one of jpeg, png, webp, bmp, tiff, gif',
+			],
+			[
+				{ prompt: 'x', image: [dataUri('png', png), dataUri('png', jpegHeader(64, 64))] },
+				'image[1]: declared png but the data is jpeg',
+			],
+			[
+				{ prompt: 'x', image: [dataUri('png', Buffer.from('hello world!'))] },
+				'image[0]: declared png but the data is not a recognised image',
+			],
+			[
+				{ prompt: 'x', image: [dataUri('png', encodePng(10, 40))] },
+				'image[0]: 10x40: width and height must be greater than 14',
+			],
+			[
+				{ prompt: 'x', image: [dataUri('jpeg', jpegHeader(1700, 100))] },
+				'image[0]: 1700x100: aspect ratio 17 out of range [1/16, 16]',
+			],
+			[
+				{ prompt: 'x', image: [dataUri('jpeg', jpegHeader(6001, 6001))] },
+				'image[0]: 6001x6001: more than 6000x6000 pixels',
+			],
+			[
+				{ prompt: 'x', image: ['data:image/png;base64,@@@@'] },
+				'image[0]: data is not valid base64',
+			],
+			[{ prompt: 'x', watermark: 'yes' }, 'watermark must be a boolean'],
+			[
+				{ prompt: 'x', sequential_image_generation: 'on' },
+				'sequential_image_generation must be one of auto, disabled',
+			],
+			[
+				{ prompt: 'x', sequential_image_generation_options: { max_images: 16 } },
+				'sequential_image_generation_options.max_images must be an integer from 1 to 15',
+			],
+			[
+				{ prompt: 'x', image: ['https://e.com/a.png'], sequential_image_generation: 'auto' },
+				'1 reference images + max_images 15 = 16, more than 15',
+			],
+			[
+				{ prompt: 'x', optimize_prompt_options: { mode: 'slow' } },
+				'optimize_prompt_options.mode must be one of standard, fast',
+			],
+			[[1, 2], 'request body must be a JSON object'],
+		];
+		for (const [body, message] of cases) {
+			const res = await generate(base, body);
+			assert.equal(res.status, 400, JSON.stringify(body).slice(0, 80));
+			assert.deepEqual(res.json(), {
+				code: 400,
+				reason: 'INVALID_REQUEST_BODY',
+				message,
+				metadata: {},
+			});
+		}
+		const notJson = await generate(base, '{"prompt": ');
+		assert.equal(notJson.status, 400);
+		assert.match(notJson.json().message, /^request body is not valid JSON/);
+
+		// Over 10 MB decoded is refused from the base64 length alone.
+		const big = Buffer.alloc(10 * 1024 * 1024 + 3);
+		png.copy(big);
+		const tooBig = await generate(base, { prompt: 'x', image: [dataUri('png', big)] });
+		assert.equal(
+			tooBig.json().message,
+			'image[0]: 10485763 bytes decoded, more than 10485760 (10 MB)',
+		);
+
+		const stats = emulator.stats();
+		assert.equal(stats.generated, 0);
+		assert.equal(stats.byStatus['400'], cases.length + 2);
+	});
+
+	test('valid references are accepted and logged as summaries', async () => {
+		const png = encodePng(64, 48);
+		const res = await generate(base, {
+			prompt: 'combine these',
+			image: [
+				dataUri('png', png),
+				'https://example.com/cat.jpg',
+				dataUri('jpeg', jpegHeader(800, 600)),
+			],
+			watermark: false,
+			optimize_prompt_options: { mode: 'standard' },
+		});
+		assert.equal(res.status, 200);
+		const [record] = emulator.requests;
+		assert.equal(record.authorization, 'Bearer ***');
+		assert.equal(record.contentType, 'application/json');
+		assert.equal(record.status, 200);
+		assert.equal(record.imageIds.length, 1);
+		assert.deepEqual(record.body.image, [
+			{
+				dataUri: true,
+				format: 'png',
+				bytes: png.length,
+				width: 64,
+				height: 48,
+				sha256: crypto.createHash('sha256').update(png).digest('hex'),
+			},
+			'https://example.com/cat.jpg',
+			{
+				dataUri: true,
+				format: 'jpeg',
+				bytes: jpegHeader(1, 1).length,
+				width: 800,
+				height: 600,
+				sha256: record.body.image[2].sha256,
+			},
+		]);
+	});
+
+	test('auth: 401 FAILED_TO_AUTH, models endpoint, the key is never echoed', async () => {
+		const expected = {
+			code: 401,
+			reason: 'FAILED_TO_AUTH',
+			message: 'Invalid or missing API key',
+			metadata: {},
+		};
+		const missing = await generate(base, { prompt: 'x' }, {});
+		assert.equal(missing.status, 401);
+		assert.deepEqual(missing.json(), expected);
+		const wrong = await generate(base, { prompt: 'x' }, { authorization: 'Bearer nope' });
+		assert.deepEqual(wrong.json(), expected);
+		const models = await request('GET', `${base}/openai/v1/models`, { headers: AUTH });
+		assert.deepEqual(models.json(), {
+			object: 'list',
+			data: [{ id: 'seedream-4.5', object: 'model' }],
+		});
+		const badModels = await request('GET', `${base}/openai/v1/models`, {
+			headers: { authorization: 'Bearer nope' },
+		});
+		assert.equal(badModels.status, 401);
+		assert.deepEqual(badModels.json(), expected);
+
+		const control = await Promise.all(
+			['config', 'requests', 'stats'].map((name) => request('GET', `${base}/__emulator/${name}`)),
+		);
+		for (const res of [missing, wrong, models, ...control]) assert.ok(!res.text().includes(KEY));
+		assert.equal(emulator.requests[0].authorization, null);
+		assert.equal(emulator.requests[1].authorization, 'Bearer ***');
+		assert.equal(emulator.stats().byStatus['401'], 2);
+	});
+
+	test('result shapes and usage', async () => {
+		const expectPng = (base64) =>
+			assert.deepEqual(readImageInfo(Buffer.from(base64, 'base64')).width, 2048);
+		emulator.configure({ resultShape: 'b64_json', includeUsage: true });
+		let body = (await generate(base, { prompt: 'shape' })).json();
+		assert.deepEqual(body.usage, { generated_images: 1 });
+		decodePng(Buffer.from(body.images[0].b64_json, 'base64'));
+		emulator.configure({ resultShape: 'data-uri', includeUsage: false });
+		body = (await generate(base, { prompt: 'shape' })).json();
+		assert.equal(body.usage, undefined);
+		assert.ok(body.images[0].startsWith('data:image/png;base64,'));
+		expectPng(body.images[0].slice('data:image/png;base64,'.length));
+		emulator.configure({ resultShape: 'base64' });
+		expectPng((await generate(base, { prompt: 'shape' })).json().images[0]);
+		emulator.configure({ resultShape: 'object-url' });
+		const { url } = (await generate(base, { prompt: 'shape' })).json().images[0];
+		assert.equal((await request('GET', url)).status, 200);
+		emulator.configure({ resultShape: 'image_url' });
+		const { image_url: imageUrl } = (await generate(base, { prompt: 'shape' })).json().images[0];
+		assert.equal((await request('GET', imageUrl)).status, 200);
+		const stats = emulator.stats();
+		// Inline images count as received with the response: nothing paid goes unused here.
+		assert.equal(stats.generated, 5);
+		assert.equal(stats.downloaded, 5);
+		assert.equal(stats.downloadedInline, 3);
+	});
+
+	test('concurrency limit: 429 RATE_LIMIT_EXCEEDED with Retry-After, not paid', async () => {
+		emulator.configure({ maxConcurrent: 1, latencyMs: 200, retryAfterSeconds: 2 });
+		const [first, second] = await Promise.all([
+			generate(base, { prompt: 'one' }),
+			sleep(50).then(() => generate(base, { prompt: 'two' })),
+		]);
+		assert.equal(first.status, 200);
+		assert.equal(second.status, 429);
+		assert.equal(second.headers['retry-after'], '2');
+		assert.deepEqual(second.json(), {
+			code: 429,
+			reason: 'RATE_LIMIT_EXCEEDED',
+			message: 'Rate limit exceeded',
+			metadata: {},
+		});
+		const stats = emulator.stats();
+		assert.equal(stats.maxInFlight, 1);
+		assert.equal(stats.rateLimited, 1);
+		assert.equal(stats.generated, 1);
+		assert.equal(stats.generationRequests, 1);
+		assert.equal(stats.inFlight, 0);
+	});
+
+	test('fault queue: 500, 429 with retryAfter, then normal', async () => {
+		emulator.configure({
+			faults: [{ kind: '500' }, { kind: '429', retryAfter: 7 }, { kind: '502', count: 2 }],
+		});
+		const r1 = await generate(base, { prompt: 'q' });
+		assert.equal(r1.status, 500);
+		assert.deepEqual(r1.json(), {
+			code: 500,
+			reason: 'TASK_FAILED',
+			message: 'Internal error',
+			metadata: {},
+		});
+		const r2 = await generate(base, { prompt: 'q' });
+		assert.equal(r2.status, 429);
+		assert.equal(r2.headers['retry-after'], '7');
+		for (let i = 0; i < 2; i++) {
+			const r = await generate(base, { prompt: 'q' });
+			assert.equal(r.status, 502);
+			assert.match(r.headers['content-type'], /text\/html/);
+			assert.match(r.text(), /502 Bad Gateway/);
+		}
+		assert.equal((await generate(base, { prompt: 'q' })).status, 200);
+		assert.deepEqual(
+			emulator.requests.map((r) => r.fault),
+			['500', '429', '502', '502', null],
+		);
+		assert.equal(emulator.stats().generated, 1);
+	});
+
+	test('prompt directives apply to the first N attempts of that prompt', async () => {
+		const prompt = 'a fox [fault:503*2]';
+		const statuses = [];
+		for (let i = 0; i < 3; i++) statuses.push((await generate(base, { prompt })).status);
+		assert.deepEqual(statuses, [503, 503, 200]);
+		const always = 'a fox [fault:no-balance]';
+		for (let i = 0; i < 2; i++) {
+			const res = await generate(base, { prompt: always });
+			assert.equal(res.status, 403);
+			assert.equal(res.json().reason, 'NOT_ENOUGH_BALANCE');
+		}
+		const key = await generate(base, { prompt: '[fault:invalid-key]' });
+		assert.deepEqual([key.status, key.json().reason], [403, 'INVALID_API_KEY']);
+		const illegal = await generate(base, { prompt: '[fault:illegal-prompt]' });
+		assert.deepEqual([illegal.status, illegal.json().reason], [400, 'ILLEGAL_PROMPT']);
+		const noRetry = await generate(base, { prompt: '[fault:429-no-retry-after]' });
+		assert.equal(noRetry.status, 429);
+		assert.equal(noRetry.headers['retry-after'], undefined);
+		// An unknown kind in a prompt is ordinary text.
+		assert.equal((await generate(base, { prompt: '[fault:teapot]' })).status, 200);
+	});
+
+	test('reset and reset-after-generate break the connection; the latter is still paid', async () => {
+		emulator.configure({ faults: ['reset', 'reset-after-generate'] });
+		await assert.rejects(generate(base, { prompt: 'r' }), (error) =>
+			/ECONNRESET|socket hang up/.test(`${error.code} ${error.message}`),
+		);
+		await assert.rejects(
+			generate(base, { prompt: 'make 3 images', sequential_image_generation: 'auto' }),
+		);
+		const stats = emulator.stats();
+		assert.equal(stats.generated, 3);
+		assert.equal(stats.interrupted, 2);
+		assert.equal(stats.inFlight, 0);
+	});
+
+	test('malformed-json, empty-images, partial results', async () => {
+		emulator.configure({
+			faults: ['malformed-json', 'empty-images', { kind: 'partial', failIndexes: [0, 2] }],
+		});
+		const malformed = await generate(base, { prompt: 'm' });
+		assert.equal(malformed.status, 200);
+		assert.ok(malformed.text().startsWith('{"images":['));
+		assert.throws(() => malformed.json());
+		assert.deepEqual((await generate(base, { prompt: 'm' })).json(), { images: [] });
+		const partial = (
+			await generate(base, { prompt: 'a set of 4 images', sequential_image_generation: 'auto' })
+		).json();
+		assert.equal(partial.images.length, 4);
+		assert.deepEqual(partial.images[0], {
+			error: {
+				code: 'OutputImageSensitiveContentDetected',
+				message: 'The generated image may contain sensitive content',
+			},
+		});
+		assert.equal(typeof partial.images[1], 'string');
+		assert.equal(partial.images[2].error.code, 'OutputImageSensitiveContentDetected');
+		const stats = emulator.stats();
+		assert.equal(stats.generated, 1 + 2); // malformed answer's image + two partial successes
+		assert.equal(stats.failedImages, 2);
+	});
+
+	test('download faults: expired links, one-off 500, slow download, unknown id, bad signature', async () => {
+		emulator.configure({
+			faults: ['expired-links', 'download-500', { kind: 'slow-download', bytesPerSecond: 60_000 }],
+		});
+		const expired = (await generate(base, { prompt: 'd' })).json().images[0];
+		const denied = await request('GET', expired);
+		assert.equal(denied.status, 403);
+		assert.equal(denied.headers['content-type'], 'application/xml');
+		assert.equal(
+			denied.text(),
+			'<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>',
+		);
+
+		const flaky = (await generate(base, { prompt: 'd' })).json().images[0];
+		assert.equal((await request('GET', flaky)).status, 500);
+		assert.equal((await request('GET', flaky)).status, 200);
+
+		const slow = (await generate(base, { prompt: 'd' })).json().images[0];
+		const started = Date.now();
+		const file = await request('GET', slow, { headers: { authorization: `Bearer ${KEY}` } });
+		const elapsed = Date.now() - started;
+		assert.equal(file.status, 200);
+		assert.ok(
+			elapsed >= (file.body.length / 60_000) * 1000 * 0.8,
+			`throttled (${elapsed} ms for ${file.body.length} bytes)`,
+		);
+
+		assert.equal(
+			(await request('GET', `${base}/files/0123abcd.png?X-Expires=1&X-Signature=00`)).status,
+			404,
+		);
+		const tampered = flaky.replace(/X-Expires=\d+/, `X-Expires=${Date.now() + 10 ** 9}`);
+		assert.equal((await request('GET', tampered)).status, 403);
+
+		const records = emulator.downloads;
+		assert.deepEqual(
+			records.map((r) => r.status),
+			[403, 500, 200, 200, 404, 403],
+		);
+		const leaked = records[3];
+		assert.equal(leaked.authorizationPresent, true);
+		assert.equal(leaked.headers.authorization, 'Bearer ***');
+		assert.equal(records[2].headers.authorization, undefined);
+		const stats = emulator.stats();
+		assert.equal(stats.generated, 3);
+		assert.equal(stats.downloaded, 2);
+		assert.equal(stats.downloadsTotal, 6);
+	});
+
+	test('a client that gives up on a throttled download is not counted as downloaded', async () => {
+		emulator.configure({ downloadBytesPerSecond: 20_000 });
+		const link = (await generate(base, { prompt: 'throttled' })).json().images[0];
+		await assert.rejects(request('GET', link, { timeoutMs: 150 }));
+		await sleep(250);
+		const [record] = emulator.downloads;
+		assert.equal(record.status, 200);
+		assert.equal(record.completed, false);
+		assert.ok(record.bytesSent > 0 && record.bytesSent < 18_000, `sent ${record.bytesSent}`);
+		assert.equal(emulator.stats().downloaded, 0);
+	});
+
+	test('latency, and a client that gives up during it: abandoned but paid', async () => {
+		emulator.configure({ latencyMs: 300 });
+		await assert.rejects(generate(base, { prompt: 'slow' }, AUTH, { timeoutMs: 50 }), {
+			code: 'TIMEOUT',
+		});
+		await sleep(400);
+		let stats = emulator.stats();
+		assert.equal(stats.abandoned, 1);
+		assert.equal(stats.generated, 1);
+		assert.equal(stats.inFlight, 0);
+		assert.equal(emulator.requests[0].abandoned, true);
+
+		emulator.configure({ latencyMs: 0, faults: [{ kind: 'latency', ms: 150 }] });
+		const started = Date.now();
+		assert.equal((await generate(base, { prompt: 'slow' })).status, 200);
+		assert.ok(Date.now() - started >= 140);
+		stats = emulator.stats();
+		assert.equal(stats.generated, 2);
+		assert.equal(stats.generated - stats.downloaded, 2, 'paid but never downloaded');
+	});
+
+	test('hang keeps the request open until the client gives up', async () => {
+		emulator.configure({ faults: ['hang'] });
+		await assert.rejects(generate(base, { prompt: 'h' }, AUTH, { timeoutMs: 150 }), {
+			code: 'TIMEOUT',
+		});
+		await sleep(50);
+		const stats = emulator.stats();
+		assert.equal(stats.interrupted, 1);
+		assert.equal(stats.inFlight, 0);
+		assert.equal(stats.generated, 0);
+		assert.equal(emulator.requests[0].status, null);
+	});
+
+	test('imageBytes pads files to about that size, still valid', async () => {
+		emulator.configure({ imageBytes: 8_000_000 });
+		const link = (await generate(base, { prompt: 'heavy' })).json().images[0];
+		const file = await request('GET', link);
+		assert.ok(Math.abs(file.body.length - 8_000_000) < 200_000, `size ${file.body.length}`);
+		assert.deepEqual(decodePng(file.body), { width: 2048, height: 2048, depth: 8, colour: 2 });
+	});
+
+	test('control endpoints: config with faults, stats, requests, downloads, reset', async () => {
+		const post = (path, body) => request('POST', `${base}/__emulator/${path}`, { body });
+		const configured = await post('config', {
+			latencyMs: 5,
+			maxConcurrent: null,
+			faults: [{ kind: '503', count: 1 }],
+		});
+		assert.equal(configured.status, 200);
+		assert.equal(configured.json().apiKey, '***');
+		assert.equal(configured.json().maxConcurrent, null); // Infinity travels as null
+		assert.equal((await post('config', { nope: 1 })).status, 400);
+		assert.equal((await post('config', { faults: [{ kind: 'teapot' }] })).status, 400);
+		assert.equal((await generate(base, { prompt: 'c' })).status, 503);
+		const link = (await generate(base, { prompt: 'c' })).json().images[0];
+		await request('GET', link);
+		const stats = (await request('GET', `${base}/__emulator/stats`)).json();
+		assert.equal(stats.requests, 2);
+		assert.equal(stats.byStatus['503'], 1);
+		assert.equal(stats.downloaded, 1);
+		const requests = (await request('GET', `${base}/__emulator/requests`)).json();
+		assert.deepEqual(
+			requests.map((r) => r.status),
+			[503, 200],
+		);
+		const downloads = (await request('GET', `${base}/__emulator/downloads`)).json();
+		assert.equal(downloads.length, 1);
+		assert.equal((await post('reset')).status, 200);
+		assert.equal(emulator.requests.length, 0);
+		assert.equal(emulator.config.latencyMs, 0);
+		assert.equal(emulator.stats().requests, 0);
+		// Links stay valid across a reset; only the bookkeeping starts over.
+		assert.equal((await request('GET', link)).status, 200);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Tests with their own emulator
+// ---------------------------------------------------------------------------------------------
+
+test('per-minute limit uses a sliding window and says when a slot frees', async () => {
+	let clock = 1_000_000;
+	const emulator = createEmulator({ perMinute: 2, now: () => clock });
+	const base = await emulator.start();
+	try {
+		const auth = { authorization: 'Bearer test-key' };
+		assert.equal((await generate(base, { prompt: 'a' }, auth)).status, 200);
+		clock += 20_000;
+		assert.equal((await generate(base, { prompt: 'b' }, auth)).status, 200);
+		clock += 10_500;
+		const limited = await generate(base, { prompt: 'c' }, auth);
+		assert.equal(limited.status, 429);
+		assert.equal(limited.headers['retry-after'], '30'); // 29.5 s until the first admission ages out
+		clock += 29_500;
+		assert.equal((await generate(base, { prompt: 'c' }, auth)).status, 200);
+		assert.equal((await generate(base, { prompt: 'd' }, auth)).status, 429);
+		const stats = emulator.stats();
+		assert.equal(stats.rateLimited, 2);
+		assert.equal(stats.generated, 3);
+	} finally {
+		await emulator.stop();
+	}
+});
+
+test('stop() closes hung requests and keep-alive sockets', async () => {
+	const emulator = createEmulator({ faults: [{ kind: 'hang' }] });
+	const base = await emulator.start();
+	const pending = generate(base, { prompt: 'h' }, { authorization: 'Bearer test-key' });
+	pending.catch(() => {});
+	const agent = new http.Agent({ keepAlive: true });
+	await new Promise((resolve, reject) => {
+		http
+			.get(`${base}/openai/v1/models`, { agent }, (res) => res.resume().on('end', resolve))
+			.on('error', reject);
+	});
+	await sleep(50);
+	const started = Date.now();
+	await emulator.stop();
+	assert.ok(Date.now() - started < 1000);
+	await assert.rejects(pending);
+	agent.destroy();
+});
+
+test('readImageInfo reads png, jpeg, gif, bmp, webp and tiff headers', () => {
+	const le16 = (n) => [n & 0xff, n >> 8];
+	const le32 = (n) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff];
+	const gif = Buffer.from([...Buffer.from('GIF89a'), ...le16(300), ...le16(200), 0, 0, 0]);
+	const bmp = Buffer.alloc(54);
+	bmp.write('BM', 0, 'latin1');
+	bmp.writeUInt32LE(40, 14);
+	bmp.writeInt32LE(640, 18);
+	bmp.writeInt32LE(-480, 22); // top-down rows
+	const riff = (chunk, payload) =>
+		Buffer.concat([
+			Buffer.from('RIFF'),
+			Buffer.from(le32(4 + 8 + payload.length)),
+			Buffer.from('WEBP'),
+			Buffer.from(chunk),
+			Buffer.from(le32(payload.length)),
+			payload,
+		]);
+	const vp8 = riff(
+		'VP8 ',
+		Buffer.from([0x30, 0x01, 0x00, 0x9d, 0x01, 0x2a, ...le16(1024), ...le16(768), 0, 0]),
+	);
+	const bits = (1920 - 1) | ((1080 - 1) << 14);
+	const vp8l = riff('VP8L', Buffer.from([0x2f, ...le32(bits), 0]));
+	const vp8x = riff(
+		'VP8X',
+		Buffer.from([
+			0,
+			0,
+			0,
+			0,
+			4999 & 0xff,
+			(4999 >> 8) & 0xff,
+			0,
+			2999 & 0xff,
+			(2999 >> 8) & 0xff,
+			0,
+		]),
+	);
+	const tiff = (little) => {
+		const b = Buffer.alloc(8 + 2 + 2 * 12 + 4);
+		const u16 = (v, at) => (little ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
+		const u32 = (v, at) => (little ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
+		b.write(little ? 'II' : 'MM', 0, 'latin1');
+		u16(42, 2);
+		u32(8, 4);
+		u16(2, 8);
+		u16(256, 10); // ImageWidth, SHORT
+		u16(3, 12);
+		u32(1, 14);
+		u16(1500, 18);
+		u16(257, 22); // ImageLength, LONG
+		u16(4, 24);
+		u32(1, 26);
+		u32(70000, 30);
+		return b;
+	};
+	assert.deepEqual(readImageInfo(encodePng(17, 19)), { format: 'png', width: 17, height: 19 });
+	assert.deepEqual(readImageInfo(jpegHeader(4000, 3000)), {
+		format: 'jpeg',
+		width: 4000,
+		height: 3000,
+	});
+	assert.deepEqual(readImageInfo(gif), { format: 'gif', width: 300, height: 200 });
+	assert.deepEqual(readImageInfo(bmp), { format: 'bmp', width: 640, height: 480 });
+	assert.deepEqual(readImageInfo(vp8), { format: 'webp', width: 1024, height: 768 });
+	assert.deepEqual(readImageInfo(vp8l), { format: 'webp', width: 1920, height: 1080 });
+	assert.deepEqual(readImageInfo(vp8x), { format: 'webp', width: 5000, height: 3000 });
+	assert.deepEqual(readImageInfo(tiff(true)), { format: 'tiff', width: 1500, height: 70000 });
+	assert.deepEqual(readImageInfo(tiff(false)), { format: 'tiff', width: 1500, height: 70000 });
+	assert.equal(readImageInfo(Buffer.from('not an image')), null);
+	assert.equal(readImageInfo(jpegHeader(10, 10).subarray(0, 12)), null); // truncated before SOF
+});
+
+test('cli options', () => {
+	assert.deepEqual(
+		optionsFromArgs([
+			'--port',
+			'0',
+			'--key',
+			'k',
+			'--latency',
+			'25',
+			'--max-concurrent',
+			'2',
+			'--per-minute',
+			'30',
+			'--shape',
+			'b64_json',
+		]),
+		{
+			help: false,
+			verbose: false,
+			port: 0,
+			config: {
+				apiKey: 'k',
+				latencyMs: 25,
+				maxConcurrent: 2,
+				perMinute: 30,
+				resultShape: 'b64_json',
+			},
+		},
+	);
+	assert.equal(optionsFromArgs([]).port, 8787);
+});
