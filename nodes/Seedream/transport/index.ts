@@ -372,10 +372,14 @@ export function toNodeApiError(
 	};
 	if (failure.code) response.code = failure.code;
 	if (failure.statusCode) response.httpCode = String(failure.statusCode);
-	return new NodeApiError(context.getNode(), response, {
+	const error = new NodeApiError(context.getNode(), response, {
 		message,
 		description,
 		itemIndex,
 		httpCode: failure.statusCode ? String(failure.statusCode) : undefined,
 	});
+	// NodeApiError swaps a message that mentions a network code (ECONNRESET …) for a generic
+	// one; ours already says what happened and what to do.
+	error.message = message;
+	return error;
 }
