@@ -1,8 +1,10 @@
 import nock from 'nock';
+import { randomString } from 'n8n-workflow';
 
 import { createEmulator, type Emulator } from '../emulator/server';
 
-export const EMULATOR_KEY = 'sk-emulator-secret-0123456789';
+/** A fresh key per run for the local emulator; tests search every output for it. */
+export const EMULATOR_KEY = `emu-${randomString(24)}`;
 
 /** One emulator for a test file, reset between tests; every log line is kept for key checks. */
 export function useEmulator(): { emulator: () => Emulator; credentials: () => { apiKey: string; baseUrl: string }; logs: string[] } {
