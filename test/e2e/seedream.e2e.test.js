@@ -1,0 +1,251 @@
+// End-to-end: n8n-nodes-seedream packed with `npm pack`, installed into a fresh n8n 2.41.1 user
+// folder the way n8n installs community packages, a credential pointing at the local emulator
+// imported, and workflows (the examples and the ones below) run headless with `n8n execute`.
+// Both binary modes: filesystem (n8n 2.x's default) and in-memory.
+const { createHash, randomBytes } = require('node:crypto');
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const { createEmulator } = require('../emulator/server');
+const { readImageInfo, renderPng } = require('../emulator/png');
+const n8n = require('./lib/n8n');
+const { rows, seedream, toFile, trigger, workflow } = require('./workflows');
+
+const ROOT = path.resolve(__dirname, '../..');
+const KEY = `e2e-${randomBytes(12).toString('hex')}`;
+const log = (line) => process.stderr.write(`[e2e] ${String(line).trimEnd()}\n`);
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+const example = (name) => JSON.parse(readFileSync(path.join(ROOT, 'examples', `${name}.json`), 'utf8'));
+
+const logo = renderPng({ width: 256, height: 256, seed: 'example-reference' });
+const refs = [0, 1, 2].map((n) => renderPng({ width: 64 + n * 16, height: 64, seed: `ref-${n}` }));
+
+const testWorkflows = {
+	urlReferences: workflow('e2e: URL references', [
+		trigger(),
+		rows('Links', [{ links: ['https://img.example.com/a.png', 'https://img.example.com/b.jpg'] }]),
+		seedream({ prompt: 'blend these', referenceImages: 'url', imageUrls: '={{ $json.links }}', size: '4K' }),
+	]),
+	combined: workflow('e2e: combined items', [
+		trigger(),
+		rows('Photos', refs.map((bytes, n) => ({ n, photo: bytes.toString('base64') }))),
+		toFile('Convert to File', 'photo', 'photo.png', 'image/png'),
+		seedream({
+			prompt: 'one scene with all three products',
+			referenceImages: 'binary',
+			binaryPropertyNames: 'photo',
+			options: { combineItems: true },
+		}),
+	]),
+	continueOnFail: workflow('e2e: continue on fail', [
+		trigger(),
+		rows('Prompts', [{ prompt: 'first' }, { prompt: '[fault:illegal-prompt] second' }, { prompt: 'third' }]),
+		seedream({ prompt: '={{ $json.prompt }}', options: { concurrency: 2 } }, { onError: 'continueRegularOutput' }),
+	]),
+	failure: workflow('e2e: failure', [
+		trigger(),
+		rows('Prompt', [{ prompt: '[fault:no-balance] anything' }]),
+		seedream({ prompt: '={{ $json.prompt }}' }),
+	]),
+	badInput: workflow('e2e: bad input', [
+		trigger(),
+		rows('Not an image', [{ text: Buffer.from('just some text, not a picture').toString('base64') }]),
+		toFile('Convert to File', 'text', 'notes.txt', 'text/plain'),
+		seedream({ prompt: 'x', referenceImages: 'binary', binaryPropertyNames: 'text' }),
+	]),
+	linksOnly: workflow('e2e: links only', [
+		trigger(),
+		seedream({ prompt: 'a poster', options: { downloadImages: false } }),
+	]),
+};
+
+let emulator;
+let tarball;
+const instances = {};
+const ids = {};
+
+beforeAll(async () => {
+	emulator = createEmulator({ apiKey: KEY });
+	const baseUrl = await emulator.start();
+	log(`emulator on ${baseUrl}`);
+	await n8n.ensureN8n({ log });
+	tarball = await n8n.packPackage({ repoDir: ROOT, log });
+	log(`packed ${path.basename(tarball)}`);
+	const workflows = {
+		campaign: example('campaign-visuals'),
+		logo: example('logo-mockup-from-binary'),
+		storyboard: example('storyboard-image-set'),
+		...testWorkflows,
+	};
+	for (const binaryMode of ['filesystem', 'default']) {
+		const instance = await n8n.createInstance({ binaryMode, tarball, log });
+		expect(instance.nodeType).toBe('n8n-nodes-seedream.seedream');
+		await instance.importCredentials([
+			{ id: 'highway-emulator', name: 'HighwayAPI account', type: 'highwayApi', data: { apiKey: KEY, baseUrl } },
+		]);
+		const names = Object.keys(workflows);
+		const imported = await instance.importWorkflows(names.map((name) => workflows[name]));
+		ids[binaryMode] = Object.fromEntries(names.map((name, index) => [name, imported[index]]));
+		instances[binaryMode] = instance;
+	}
+});
+
+afterAll(async () => {
+	await Promise.all(Object.values(instances).map((instance) => instance.cleanup()));
+	await emulator?.stop();
+});
+
+/** Runs a workflow on a fresh emulator record; returns Seedream's items and what the API saw. */
+async function run(binaryMode, name) {
+	emulator.reset();
+	const instance = instances[binaryMode];
+	const result = await instance.execute(ids[binaryMode][name]);
+	const output = result.ok ? n8n.nodeOutput(result.execution, 'Seedream') : undefined;
+	const everything = JSON.stringify(result.execution) + result.stdout + result.stderr;
+	expect(everything).not.toContain(KEY);
+	return { result, output, requests: emulator.requests.slice(), stats: emulator.stats(), instance };
+}
+
+/** The image bytes of an item, checked against what the emulator serves for its URL. */
+async function expectServedImage(instance, item, property = 'data') {
+	const binary = item.binary?.[property];
+	expect(binary).toBeDefined();
+	const bytes = await instance.readBinary(binary);
+	const served = Buffer.from(await (await fetch(item.json.url)).arrayBuffer());
+	expect(sha256(bytes)).toBe(sha256(served));
+	const info = readImageInfo(bytes);
+	expect(info).toMatchObject({ format: 'png', width: item.json.width, height: item.json.height });
+	expect(binary.mimeType).toBe('image/png');
+	expect(binary.fileExtension).toBe('png');
+	expect(binary.bytes ?? bytes.length).toBe(bytes.length);
+	return { bytes, binary };
+}
+
+describe.each(['filesystem', 'default'])('in a real n8n, %s binary mode', (binaryMode) => {
+	test('example campaign-visuals: three products in, three 16:9 images out, named by SKU', async () => {
+		const { result, output, requests, instance } = await run(binaryMode, 'campaign');
+		expect(result.ok).toBe(true);
+		expect(requests.map((request) => request.body.prompt).sort()).toEqual([
+			'Advertising photo of a red stunt kite over a windy beach at golden hour, crisp product focus, no text',
+			'Advertising photo of a teal ceramic coffee mug on a sunlit wooden cafe table, crisp product focus, no text',
+			'Advertising photo of oak-brown hiking boots on a mossy mountain trail in morning mist, crisp product focus, no text',
+		]);
+		for (const request of requests) {
+			expect(request.authorization).toBe('Bearer ***');
+			expect(request.body).toMatchObject({ size: '2848x1600', watermark: false, sequential_image_generation: 'disabled' });
+			expect(Object.keys(request.body).sort()).toEqual(['prompt', 'sequential_image_generation', 'size', 'watermark']);
+		}
+		expect(output).toHaveLength(3);
+		expect(output.map((item) => [item.pairedItem, item.json.sku, item.json.fileName, item.json.size])).toEqual([
+			[{ item: 0 }, 'KITE-RED', 'KITE-RED.png', '2848x1600'],
+			[{ item: 1 }, 'BOOT-OAK', 'BOOT-OAK.png', '2848x1600'],
+			[{ item: 2 }, 'MUG-TEAL', 'MUG-TEAL.png', '2848x1600'],
+		]);
+		for (const item of output) {
+			const { binary } = await expectServedImage(instance, item);
+			expect(binary.fileName).toBe(item.json.fileName);
+			if (binaryMode === 'filesystem') expect(binary.id).toMatch(/^filesystem-v2:/);
+			else expect(binary.id).toBeUndefined();
+		}
+		expect(emulator.downloads.every((download) => !download.authorizationPresent)).toBe(true);
+	});
+
+	test('example logo-mockup-from-binary: a Convert to File binary becomes the reference', async () => {
+		const { result, output, requests, instance } = await run(binaryMode, 'logo');
+		expect(result.ok).toBe(true);
+		expect(requests).toHaveLength(1);
+		expect(requests[0].body.size).toBe('1728x2304');
+		expect(requests[0].body.image).toEqual([
+			expect.objectContaining({ dataUri: true, format: 'png', bytes: logo.length, width: 256, height: 256, sha256: sha256(logo) }),
+		]);
+		expect(output).toHaveLength(1);
+		expect(output[0].binary.data).toBeUndefined();
+		await expectServedImage(instance, output[0], 'mockup');
+		expect(output[0].json).toMatchObject({ width: 1728, height: 2304, index: 0, count: 1 });
+	});
+});
+
+describe('in a real n8n, filesystem binary mode', () => {
+	const mode = 'filesystem';
+
+	test('example storyboard-image-set: one request, four images, one item each', async () => {
+		const { result, output, requests, instance, stats } = await run(mode, 'storyboard');
+		expect(result.ok).toBe(true);
+		expect(requests).toHaveLength(1);
+		expect(requests[0].body).toMatchObject({
+			size: '2K',
+			sequential_image_generation: 'auto',
+			sequential_image_generation_options: { max_images: 4 },
+		});
+		expect(output.map((item) => [item.json.index, item.json.count, item.json.fileName, item.pairedItem])).toEqual([
+			[0, 4, 'storyboard-1.png', { item: 0 }],
+			[1, 4, 'storyboard-2.png', { item: 0 }],
+			[2, 4, 'storyboard-3.png', { item: 0 }],
+			[3, 4, 'storyboard-4.png', { item: 0 }],
+		]);
+		const hashes = [];
+		for (const item of output) hashes.push(sha256((await expectServedImage(instance, item)).bytes));
+		expect(new Set(hashes).size).toBe(4);
+		expect(stats.generated).toBe(4);
+	});
+
+	test('URL references are sent as links, at 4K', async () => {
+		const { result, output, requests } = await run(mode, 'urlReferences');
+		expect(result.ok).toBe(true);
+		expect(requests[0].body).toMatchObject({
+			size: '4K',
+			image: ['https://img.example.com/a.png', 'https://img.example.com/b.jpg'],
+		});
+		expect(output).toHaveLength(1);
+		expect(output[0].json).toMatchObject({ width: 4096, height: 4096, size: '4096x4096' });
+	});
+
+	test('combined items: three items\' binaries in one request, the image paired with all three', async () => {
+		const { result, output, requests } = await run(mode, 'combined');
+		expect(result.ok).toBe(true);
+		expect(requests).toHaveLength(1);
+		expect(requests[0].body.image.map((image) => image.sha256)).toEqual(refs.map(sha256));
+		expect(output).toHaveLength(1);
+		expect(output[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	test('continue on fail: the refused item becomes an error item between the two images', async () => {
+		const { result, output, stats } = await run(mode, 'continueOnFail');
+		expect(result.ok).toBe(true);
+		expect(output.map((item) => [item.pairedItem, item.json.error ? 'error' : item.json.prompt])).toEqual([
+			[{ item: 0 }, 'first'],
+			[{ item: 1 }, 'error'],
+			[{ item: 2 }, 'third'],
+		]);
+		expect(output[1].json.error).toMatch(/Seedream refused the content/);
+		expect(output[1].binary).toBeUndefined();
+		expect(stats.generated).toBe(2);
+	});
+
+	test('an API failure fails the execution with the API\'s message and advice', async () => {
+		const { result } = await run(mode, 'failure');
+		expect(result.ok).toBe(false);
+		const error = n8n.nodeError(result.execution, 'Seedream');
+		expect(error.message).toMatch(/HighwayAPI reports an insufficient balance: Insufficient balance/);
+		expect(error.description).toMatch(/Top up/);
+	});
+
+	test('a text file as reference is refused before any request', async () => {
+		const { result, stats } = await run(mode, 'badInput');
+		expect(result.ok).toBe(false);
+		const error = n8n.nodeError(result.execution, 'Seedream');
+		expect(error.message).toBe(
+			'Binary property "text" (notes.txt) is not an image the API accepts: expected jpeg, png, webp, bmp, tiff, gif, found text ("just some text, not a picture") (declared as text/plain)',
+		);
+		expect(stats.requests).toBe(0);
+	});
+
+	test('download off: links and metadata only, nothing downloaded', async () => {
+		const { result, output, stats } = await run(mode, 'linksOnly');
+		expect(result.ok).toBe(true);
+		expect(output).toHaveLength(1);
+		expect(output[0].binary).toBeUndefined();
+		expect(output[0].json.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png\?X-Expires=/);
+		expect(stats.downloadsTotal).toBe(0);
+	});
+});
