@@ -249,3 +249,40 @@ describe('in a real n8n, filesystem binary mode', () => {
 		expect(stats.downloadsTotal).toBe(0);
 	});
 });
+
+describe('the credential test, through the n8n editor\'s REST API', () => {
+	test('a good key passes, a wrong one fails, and no image is generated', async () => {
+		const instance = instances.filesystem;
+		const server = await instance.startServer();
+		try {
+			const post = async (route, body, cookie) => {
+				const response = await fetch(`${server.url.replace(/\/+$/, '')}/rest/${route}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+					body: JSON.stringify(body),
+				});
+				return { response, body: await response.json() };
+			};
+			// /healthz answers before the REST routes exist; wait for them.
+			const base = server.url.replace(/\/+$/, '');
+			for (let attempt = 0; attempt < 60; attempt++) {
+				const settings = await fetch(`${base}/rest/settings`).catch(() => undefined);
+				if (settings?.headers.get('content-type')?.includes('json')) break;
+				await new Promise((resolve) => setTimeout(resolve, 500));
+			}
+			const owner = { email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: 'E2ePassw0rd!' };
+			const setup = await post('owner/setup', owner);
+			expect(setup.response.status).toBe(200);
+			const cookie = setup.response.headers.get('set-cookie').split(';')[0];
+			emulator.reset();
+			const check = async (apiKey, baseUrl) =>
+				(await post('credentials/test', { credentials: { id: 'highway-emulator', name: 'x', type: 'highwayApi', data: { apiKey, baseUrl } } }, cookie)).body.data;
+			expect(await check(KEY, `${emulator.url}/`)).toEqual({ status: 'OK', message: 'Connection successful!' });
+			expect((await check('not-the-key', emulator.url)).status).toBe('Error');
+			expect(emulator.stats().generated).toBe(0);
+			expect(emulator.requests).toHaveLength(0);
+		} finally {
+			await instance.stopServer();
+		}
+	});
+});
