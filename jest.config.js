@@ -5,5 +5,6 @@ module.exports = {
 	testMatch: ['<rootDir>/test/nodes/**/*.test.ts', '<rootDir>/test/credentials/**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
 	setupFiles: ['<rootDir>/test/support/environment.js'],
+	setupFilesAfterEnv: ['<rootDir>/test/support/nockLifecycle.ts'],
 	testTimeout: 30000,
 };

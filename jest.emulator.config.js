@@ -7,5 +7,6 @@ const base = require('./jest.config');
 module.exports = {
 	...base,
 	testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+	setupFilesAfterEnv: [],
 	testTimeout: 120000,
 };

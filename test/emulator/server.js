@@ -62,6 +62,7 @@ const FAULT_DEFAULTS = Object.freeze({
 	partial: { failIndexes: [1] },
 	'expired-links': {},
 	'download-500': {},
+	'download-reset': {},
 	'slow-download': { bytesPerSecond: 64 * 1024 },
 	'no-balance': {},
 	'invalid-key': {},
@@ -434,6 +435,7 @@ function createEmulator(options = {}) {
 			createdAt: created,
 			expiresAt: fault?.kind === 'expired-links' ? created - 1000 : created + config.linkTtlMs,
 			failuresLeft: fault?.kind === 'download-500' ? 1 : 0,
+			resetsLeft: fault?.kind === 'download-reset' ? 1 : 0,
 			bytesPerSecond: fault?.kind === 'slow-download' ? fault.bytesPerSecond : null,
 		};
 		images.set(id, image);
@@ -726,6 +728,14 @@ function createEmulator(options = {}) {
 		record.status = 200;
 		res.writeHead(200, { 'content-type': 'image/png', 'content-length': length });
 		if (req.method === 'HEAD') return res.end();
+		if (image.resetsLeft > 0) {
+			// The connection drops halfway through the body, as a flaky CDN's does.
+			image.resetsLeft -= 1;
+			const half = Buffer.concat(parts, length).subarray(0, Math.floor(length / 2));
+			res.write(half, () => res.destroy());
+			record.bytesSent += half.length;
+			return;
+		}
 		const rate = image.bytesPerSecond ?? config.downloadBytesPerSecond;
 		const finished = await streamParts(res, parts, rate, (sent) => {
 			record.bytesSent += sent;

@@ -8,7 +8,10 @@ const { emulator, credentials, logs } = useEmulator();
 const seen: unknown[] = [];
 
 async function run(options: Partial<RunOptions> & { parameters: RunOptions['parameters'] }): Promise<RunResult> {
-	const result = await runSeedream({ ...options, credentials: options.credentials ?? credentials() });
+	const target = options.credentials ?? credentials();
+	// Only the emulator on loopback may be called.
+	expect(String(target.baseUrl)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+	const result = await runSeedream({ ...options, credentials: target });
 	seen.push(result.items, result.error, result.error?.description, result.error?.message);
 	return result;
 }
@@ -46,6 +49,24 @@ describe('recovered: transient faults are retried and the image delivered', () =
 		emulator().configure({ faults: [{ kind: 'download-500' }] });
 		await expectImage(await run({ parameters: prompt('a lighthouse') }));
 		expect(emulator().downloads.map((download) => download.status)).toEqual([500, 200]);
+	});
+
+	test('a download that breaks off halfway is downloaded again, whole', async () => {
+		emulator().configure({ faults: [{ kind: 'download-reset' }], imageBytes: 3_000_000 });
+		const [item] = await expectImage(await run({ parameters: { ...prompt('flaky cdn'), size: '4K' } }));
+		expect(emulator().downloads).toHaveLength(2);
+		expect(emulator().downloads[0].completed).toBe(false);
+		expect(item.binary?.data.bytes).toBeGreaterThan(3_000_000);
+	});
+
+	test('large 4K images of a set arrive whole, each stored as its own file', async () => {
+		emulator().configure({ imageBytes: 4_000_000 });
+		const items = await expectImage(
+			await run({ parameters: { ...prompt('a set of 5 images'), size: '4K', sequentialImageGeneration: 'auto', maxImages: 5 } }),
+			5,
+		);
+		expect(new Set(items.map((item) => item.binary?.data.id)).size).toBe(5);
+		for (const item of items) expect(item.binary?.data.bytes).toBeGreaterThan(4_000_000);
 	});
 
 	test('a connection reset before an answer is retried when the user allows uncertain retries', async () => {

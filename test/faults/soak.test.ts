@@ -22,6 +22,7 @@ const FAULTS: Array<[weight: number, expectation: Expectation]> = [
 	[4, { directive: '[fault:502*1]', images: SET, error: false, paidLost: 0 }],
 	[4, { directive: '[fault:503*1]', images: SET, error: false, paidLost: 0 }],
 	[4, { directive: '[fault:download-500]', images: SET, error: false, paidLost: 0 }],
+	[3, { directive: '[fault:download-reset]', images: SET, error: false, paidLost: 0 }],
 	[5, { directive: '[fault:partial]', images: SET - 1, error: false, paidLost: 0 }],
 	[4, { directive: '[fault:illegal-prompt]', images: 0, error: true, paidLost: 0 }],
 	[3, { directive: '[fault:no-balance]', images: 0, error: true, paidLost: 0 }],
@@ -60,6 +61,7 @@ test('soak: 500 items with random faults, continue on fail: no item lost or dupl
 	const plan = Array.from({ length: ITEMS }, () => pick(next));
 	emulator().configure({ retryAfterSeconds: 0, latencyMs: 5 });
 
+	expect(credentials().baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 	const result = await runSeedream({
 		credentials: credentials(),
 		continueOnFail: true,

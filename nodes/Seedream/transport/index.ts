@@ -9,6 +9,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { API_PATH } from '../helpers/constants';
 import { Limiter, RateGate, backoffMs, parseRetryAfter, pause } from '../helpers/limiter';
+import { asNodeError } from '../helpers/nodeErrors';
 
 /** How hard to try, shared by every request of one execution. */
 export interface RequestPolicy {
@@ -45,6 +46,20 @@ function errorCode(error: unknown): string {
 	return 'UNKNOWN';
 }
 
+/**
+ * The socket's own words ("socket hang up", "connect ECONNREFUSED 127.0.0.1:8787"): n8n wraps
+ * transport errors in generic text, some of which ("you can retry immediately") is wrong here.
+ */
+function rootMessage(error: unknown): string {
+	let message = error instanceof Error ? error.message : String(error);
+	let current = error as { cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (current.cause instanceof Error && current.cause.message) message = current.cause.message;
+		current = current.cause as typeof current;
+	}
+	return message;
+}
+
 function isTimeout(code: string, message: string): boolean {
 	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message);
 }
@@ -73,7 +88,7 @@ async function sendOnce(
 			);
 		}
 		// Keep only the code and message: the raw error holds the request, headers included.
-		const message = error instanceof Error ? error.message : String(error);
+		const message = rootMessage(error);
 		return { type: 'network', code, message, uncertain: !NOT_SENT_CODES.has(code) };
 	}
 }
@@ -239,6 +254,15 @@ type ReadableBody = NonNullable<Download['stream']> & {
 	off(event: string, listener: (...args: unknown[]) => void): unknown;
 };
 
+function isStreamFailure(error: unknown): boolean {
+	const code = errorCode(error);
+	return (
+		code === 'ECONNRESET' ||
+		code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+		/^aborted$|socket hang up/i.test((error as Error)?.message ?? '')
+	);
+}
+
 /** Reads at least `size` bytes (or to the end) without consuming them for the next reader. */
 async function peek(stream: ReadableBody, size: number): Promise<Download> {
 	const chunks: Buffer[] = [];
@@ -288,12 +312,13 @@ async function readAll(stream: ReadableBody, limit: number): Promise<string> {
  * failure is retried. The body is returned as a stream so that n8n can write it to its
  * binary storage without holding the image in memory.
  */
-export async function downloadImage(
+export async function downloadImage<T>(
 	context: IExecuteFunctions,
 	url: string,
 	policy: RequestPolicy,
 	headBytes: number,
-): Promise<Download> {
+	consume: (download: Download) => Promise<T>,
+): Promise<T> {
 	for (let attempt = 0; ; attempt++) {
 		const outcome = await sendOnce(
 			context,
@@ -313,12 +338,18 @@ export async function downloadImage(
 		if (outcome.type === 'response') {
 			const stream = outcome.body as ReadableBody;
 			if (outcome.statusCode >= 200 && outcome.statusCode < 300) {
+				// A body that breaks off, while peeking or while the consumer stores it, is
+				// downloaded again; an error of the consumer's own (a full disk) is not ours to retry.
+				let broken: unknown;
+				stream.once('error', (error: unknown) => (broken ??= error));
+				stream.once('aborted', () => (broken ??= new Error('aborted')));
 				try {
-					return await peek(stream, headBytes);
+					return await consume(await peek(stream, headBytes));
 				} catch (error) {
+					if (!broken && !isStreamFailure(error)) throw asNodeError(context.getNode(), error);
 					failure = {
-						code: errorCode(error),
-						message: `The download broke off: ${(error as Error).message}`,
+						code: errorCode(broken ?? error),
+						message: `The download broke off: ${((broken ?? error) as Error).message}`,
 						attempts: attempt + 1,
 						uncertain: false,
 						timedOut: false,

@@ -293,18 +293,20 @@ async function storeImage(
 	}
 	return await downloads.run(async () => {
 		try {
-			const download = await downloadImage(context, entry.url, policy, HEAD_BYTES);
-			const info = readImageInfo(download.head);
-			if (!info) {
-				download.stream?.destroy();
-				return { entry, downloadError: 'The image link returned something that is not an image' };
-			}
-			const binary = await context.helpers.prepareBinaryData(
-				(download.stream ?? download.head) as Buffer,
-				named(info),
-				info.mimeType,
-			);
-			return { entry, binary, info };
+			return await downloadImage(context, entry.url, policy, HEAD_BYTES, async (download) => {
+				const info = readImageInfo(download.head);
+				if (!info) {
+					download.stream?.destroy();
+					return { entry, downloadError: 'The image link returned something that is not an image' };
+				}
+				// Streamed into n8n's binary storage: the image never sits whole in memory.
+				const binary = await context.helpers.prepareBinaryData(
+					(download.stream ?? download.head) as Buffer,
+					named(info),
+					info.mimeType,
+				);
+				return { entry, binary, info };
+			});
 		} catch (error) {
 			if (error instanceof ApiRequestError) return { entry, downloadError: error.message };
 			throw asNodeError(context.getNode(), error, request.itemIndexes[0]);
@@ -335,10 +337,13 @@ export async function runRequest(
 
 	let body: unknown;
 	try {
-		const requestBody = await buildRequestBody(context, request);
-		({ body } = await policy.limiter.run(
-			async () => await generateImages(context, baseUrl, requestBody, policy),
-		));
+		// The body (reference images included) is built only once this request has its turn:
+		// memory holds the bodies of the requests in flight, not of every item, and requests
+		// start in item order.
+		({ body } = await policy.limiter.run(async () => {
+			const requestBody = await buildRequestBody(context, request);
+			return await generateImages(context, baseUrl, requestBody, policy);
+		}));
 	} catch (error) {
 		throw error instanceof ApiRequestError
 			? apiError(error.failure)
