@@ -2,9 +2,10 @@
 // `npm test`: everything that proves the package works, in one command with one summary.
 //   1. lint        n8n-node lint (n8n's community-node rules, strict mode)
 //   2. unit        jest: the node through n8n-core's engine, HTTP mocked with nock
-//   3. emulator    jest: the node through n8n-core's engine against the local API emulator
-//                  (fault suite and soak)
-//   4. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
+//   3. emulator    node:test: the API emulator's own self-test
+//   4. faults      jest: the node through n8n-core's engine against the emulator over real
+//                  HTTP on 127.0.0.1 (fault suite and a 500-item soak)
+//   5. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
 //                  headless against the emulator
 // Ends with one plain line "N passed, M failed" counting every test of every step.
 // `--only unit,lint` runs a subset.
@@ -19,7 +20,8 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const steps = [
 	{ name: 'lint', run: runLint },
 	{ name: 'unit', run: () => runJest('unit', ['-c', 'jest.config.js']) },
-	{ name: 'emulator', run: () => runJest('emulator', ['-c', 'jest.emulator.config.js', '--runInBand']) },
+	{ name: 'emulator', run: runEmulatorSelfTest },
+	{ name: 'faults', run: () => runJest('faults', ['-c', 'jest.emulator.config.js', '--runInBand']) },
 	{ name: 'e2e', run: () => runJest('e2e', ['-c', 'jest.e2e.config.js', '--runInBand']) },
 ];
 
@@ -31,6 +33,20 @@ function runLint() {
 	const result = spawnSync(bin('n8n-node'), ['lint'], { cwd: root, stdio: 'inherit' });
 	const ok = result.status === 0;
 	return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, note: ok ? 'no problems' : 'lint errors above' };
+}
+
+function runEmulatorSelfTest() {
+	const result = spawnSync(
+		process.execPath,
+		['--test', '--test-reporter=tap', 'test/emulator/emulator.selftest.js'],
+		{ cwd: root, encoding: 'utf8' },
+	);
+	process.stdout.write(result.stdout.split('\n').filter((line) => /^(not )?ok |^# /.test(line)).join('\n') + '\n');
+	const count = (label) => Number((new RegExp(`^# ${label} (\\d+)`, 'm').exec(result.stdout) ?? [])[1] ?? 0);
+	const passed = count('pass');
+	let failed = count('fail');
+	if (result.status !== 0 && failed === 0) failed = 1;
+	return { passed, failed, note: failed ? result.stderr.slice(-500) : '' };
 }
 
 function runJest(name, args) {
