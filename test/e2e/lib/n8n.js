@@ -158,7 +158,7 @@ function killGroup(pid, signal) {
 function runProcess(
 	command,
 	args,
-	{ cwd, env, timeoutMs, onStdout, onStderr, detached = true } = {},
+	{ cwd, env, timeoutMs, onStdout, onStderr, onSpawn, detached = true } = {},
 ) {
 	installExitHook();
 	return new Promise((resolve, reject) => {
@@ -176,6 +176,7 @@ function runProcess(
 			return;
 		}
 		if (detached) liveGroups.add(child.pid);
+		if (onSpawn) onSpawn(child);
 		const out = [];
 		const err = [];
 		let timedOut = false;
@@ -408,7 +409,7 @@ const QUIET_ENV = {
 async function spawnN8n(
 	args,
 	env,
-	{ install, cwd, timeoutMs = DEFAULT_CLI_TIMEOUT_MS, onStdout, onStderr } = {},
+	{ install, cwd, timeoutMs = DEFAULT_CLI_TIMEOUT_MS, onStdout, onStderr, onSpawn } = {},
 ) {
 	if (!env || !env.N8N_USER_FOLDER) {
 		// Without it n8n would use (and migrate) ~/.n8n.
@@ -422,6 +423,7 @@ async function spawnN8n(
 		timeoutMs,
 		onStdout,
 		onStderr,
+		onSpawn,
 	});
 }
 
@@ -870,7 +872,7 @@ class N8nInstance {
 	}
 
 	/** Runs `n8n <args>` with this instance's environment; resolves the raw result (never throws on exit code). */
-	cli(args, { timeoutMs = DEFAULT_CLI_TIMEOUT_MS, env } = {}) {
+	cli(args, { timeoutMs = DEFAULT_CLI_TIMEOUT_MS, env, onSpawn } = {}) {
 		if (!this._initialized)
 			return Promise.reject(new Error('N8nInstance: call init() (or use createInstance) first'));
 		return this._serial(async () => {
@@ -878,6 +880,7 @@ class N8nInstance {
 				install: this.install,
 				cwd: this.rootDir,
 				timeoutMs,
+				onSpawn,
 			});
 			const command = args[0];
 			this.timings.push({
@@ -1000,8 +1003,11 @@ class N8nInstance {
 	 * that run (0 success, 1 failure), so assertions stay deterministic.
 	 * Throws only when n8n printed no run at all (crash, unknown id, timeout).
 	 */
-	async execute(workflowId, { timeoutMs = DEFAULT_EXECUTE_TIMEOUT_MS } = {}) {
-		const res = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], { timeoutMs });
+	async execute(workflowId, { timeoutMs = DEFAULT_EXECUTE_TIMEOUT_MS, onSpawn } = {}) {
+		const res = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
+			timeoutMs,
+			onSpawn,
+		});
 		const execution = parseExecutionOutput(res.stdout);
 		if (!execution) {
 			const why = res.timedOut

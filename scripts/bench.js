@@ -1,0 +1,405 @@
+#!/usr/bin/env node
+// `npm run bench`: the Seedream node against what a user would build instead, in a real n8n
+// 2.41.1 against the local emulator with injected latency. A benchmark, not a test: it prints
+// `name: value` lines. Times come from n8n's own run data (each node's startTime and
+// executionTime), so n8n's start-up does not count.
+//
+// The alternative ("HTTP chain"): HTTP Request (POST the prompt) → Split Out (images) →
+// HTTP Request (download each URL as a file). n8n's HTTP Request node sends all items at once.
+//
+//   ITEMS=20 LATENCY_MS=2000 npm run bench
+const { randomBytes } = require('node:crypto');
+const { mkdirSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const n8n = require('../test/e2e/lib/n8n');
+const { createEmulator } = require('../test/emulator/server');
+const { renderPng } = require('../test/emulator/png');
+const { rows, seedream, trigger, workflow } = require('../test/e2e/workflows');
+
+const ROOT = path.resolve(__dirname, '..');
+const ITEMS = Number(process.env.ITEMS || 20);
+const LATENCY_MS = Number(process.env.LATENCY_MS || 2000);
+const CONCURRENCY = 4; // the node's default
+const RATE_K = Number(process.env.RATE_K || 4); // requests at once
+const RATE_R = Number(process.env.RATE_R || 15); // requests per minute
+const KEY = `bench-${randomBytes(8).toString('hex')}`;
+const progress = (line) => process.stderr.write(`[bench] ${line}\n`);
+const print = (name, value) => process.stdout.write(`${name}: ${value}\n`);
+const round = (value, digits = 3) => Number(value.toFixed(digits));
+
+const prompts = (count, prefix) =>
+	Array.from({ length: count }, (_, n) => ({ prompt: `${prefix} product shot ${n}` }));
+
+function httpChain(name, baseUrl, { retry = false } = {}) {
+	const retryOptions = retry ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } : {};
+	const credentials = { httpHeaderAuth: { id: 'benchHeaderAuth', name: 'Bench header auth' } };
+	return workflow(name, [
+		trigger(),
+		rows('Prompts', prompts(ITEMS, name)),
+		{
+			id: randomBytes(8).toString('hex'),
+			name: 'Generate',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: [0, 0],
+			credentials,
+			...retryOptions,
+			parameters: {
+				method: 'POST',
+				url: `${baseUrl}/v3/seedream-4.5`,
+				authentication: 'genericCredentialType',
+				genericAuthType: 'httpHeaderAuth',
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody: "={{ JSON.stringify({ prompt: $json.prompt, size: '2K', watermark: true }) }}",
+				options: {},
+			},
+		},
+		{
+			id: randomBytes(8).toString('hex'),
+			name: 'Split Out',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { fieldToSplitOut: 'images', options: {} },
+		},
+		{
+			id: randomBytes(8).toString('hex'),
+			name: 'Download',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			position: [0, 0],
+			...retryOptions,
+			parameters: {
+				url: '={{ $json.images }}',
+				options: { response: { response: { responseFormat: 'file' } } },
+			},
+		},
+	]);
+}
+
+/** The HTTP chain for one 4K image set of `count` (memory baseline: n8n's own streaming). */
+function httpSetChain(name, baseUrl, count) {
+	const chain = httpChain(name, baseUrl);
+	chain.nodes = chain.nodes.filter((node) => !['Prompts', 'Prompts (list)'].includes(node.name));
+	const generate = chain.nodes.find((node) => node.name === 'Generate');
+	generate.parameters.jsonBody = JSON.stringify({
+		prompt: `a set of ${count} images`,
+		size: '4K',
+		sequential_image_generation: 'auto',
+		sequential_image_generation_options: { max_images: count },
+	});
+	const start = chain.nodes[0].name;
+	chain.connections = {
+		[start]: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
+		Generate: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
+		'Split Out': { main: [[{ node: 'Download', type: 'main', index: 0 }]] },
+	};
+	return chain;
+}
+
+function seedreamFlow(name, count, options) {
+	return workflow(name, [
+		trigger(),
+		rows('Prompts', prompts(count, name)),
+		seedream({ prompt: '={{ $json.prompt }}', options }),
+	]);
+}
+
+/** Seconds from the first node's start to the last node's end, from n8n's run data. */
+function span(execution, nodeNames) {
+	const runs = n8n.runData(execution);
+	let start = Infinity;
+	let end = 0;
+	for (const name of nodeNames) {
+		for (const run of runs[name] ?? []) {
+			start = Math.min(start, run.startTime);
+			end = Math.max(end, run.startTime + run.executionTime);
+		}
+	}
+	return end > 0 ? (end - start) / 1000 : NaN;
+}
+
+function imagesOut(execution, nodeName) {
+	try {
+		return n8n
+			.nodeOutput(execution, nodeName)
+			.filter((item) => item.binary && Object.keys(item.binary).length).length;
+	} catch {
+		return 0; // the node failed or never ran
+	}
+}
+
+/** Runs a workflow; samples the n8n process's peak resident memory (VmHWM) while it runs. */
+async function execute(instance, id) {
+	let peakKb = 0;
+	let timer;
+	const result = await instance.execute(id, {
+		timeoutMs: 20 * 60 * 1000,
+		onSpawn: (child) => {
+			const sample = () => {
+				try {
+					const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+					const match = /VmHWM:\s+(\d+)/.exec(status);
+					if (match) peakKb = Math.max(peakKb, Number(match[1]));
+				} catch {
+					// the process has ended
+				}
+			};
+			timer = setInterval(sample, 25);
+		},
+	});
+	clearInterval(timer);
+	return { ...result, peakMb: peakKb / 1024 };
+}
+
+async function main() {
+	progress(
+		`items ${ITEMS}, latency ${LATENCY_MS} ms, rate limit ${RATE_K} at once and ${RATE_R}/min`,
+	);
+	const emulator = createEmulator({ apiKey: KEY });
+	const baseUrl = await emulator.start();
+	const install = await n8n.ensureN8n({ log: progress });
+	const tarball = await n8n.packPackage({ repoDir: ROOT, log: false });
+	const filesDir = path.join(os.tmpdir(), `seedream-bench-${process.pid}`);
+	mkdirSync(path.join(filesDir, 'refs14'), { recursive: true });
+	mkdirSync(path.join(filesDir, 'ref1'), { recursive: true });
+	const instance = await n8n.createInstance({
+		install,
+		binaryMode: 'filesystem',
+		tarball,
+		log: false,
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
+	});
+	try {
+		await instance.importCredentials([
+			{
+				id: 'highway-emulator',
+				name: 'HighwayAPI account',
+				type: 'highwayApi',
+				data: { apiKey: KEY, baseUrl },
+			},
+			{
+				id: 'benchHeaderAuth',
+				name: 'Bench header auth',
+				type: 'httpHeaderAuth',
+				data: { name: 'Authorization', value: `Bearer ${KEY}` },
+			},
+		]);
+		const flows = {
+			seedream: seedreamFlow('seedream', ITEMS, { concurrency: CONCURRENCY }),
+			seedreamWide: seedreamFlow('seedream-wide', ITEMS, { concurrency: ITEMS }),
+			seedreamDefaults: seedreamFlow('seedream-defaults', ITEMS, {}),
+			chain: httpChain('chain', baseUrl),
+			chainRetry: httpChain('chain-retry', baseUrl, { retry: true }),
+			idle: workflow('idle', [
+				trigger(),
+				{
+					id: 'noop',
+					name: 'No Op',
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+			]),
+			refs14: workflow('refs14', [
+				trigger(),
+				{
+					id: 'read14',
+					name: 'Read Files',
+					type: 'n8n-nodes-base.readWriteFile',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { fileSelector: path.join(filesDir, 'refs14', '*.png'), options: {} },
+				},
+				seedream({
+					prompt: 'one scene with all fourteen products',
+					referenceImages: 'binary',
+					options: { combineItems: true },
+				}),
+			]),
+			...Object.fromEntries(
+				[1, 14].map((count) => [
+					`chainOut${count}`,
+					httpSetChain(`chain-out${count}`, baseUrl, count),
+				]),
+			),
+			...Object.fromEntries(
+				[1, 14].map((count) => [
+					`out${count}`,
+					workflow(`out${count}`, [
+						trigger(),
+						{
+							id: `read1-${count}`,
+							name: 'Read File',
+							type: 'n8n-nodes-base.readWriteFile',
+							typeVersion: 1,
+							position: [0, 0],
+							parameters: { fileSelector: path.join(filesDir, 'ref1', '*.png'), options: {} },
+						},
+						seedream({
+							prompt: `a set of ${count} images of this product`,
+							referenceImages: 'binary',
+							size: '4K',
+							sequentialImageGeneration: 'auto',
+							maxImages: count,
+						}),
+					]),
+				]),
+			),
+		};
+		const names = Object.keys(flows);
+		const ids = Object.fromEntries(
+			(await instance.importWorkflows(names.map((name) => flows[name]))).map((id, index) => [
+				names[index],
+				id,
+			]),
+		);
+
+		const only = process.env.BENCH_ONLY; // "speed", "ratelimit" or "memory" for a quicker look
+		const wants = (section) => !only || only.split(',').includes(section);
+		if (wants('speed')) {
+			// Unlimited API.
+			progress('unlimited API: Seedream at concurrency 4');
+			emulator.reset();
+			emulator.configure({ latencyMs: LATENCY_MS });
+			const seedreamRun = await execute(instance, ids.seedream);
+			if (imagesOut(seedreamRun.execution, 'Seedream') !== ITEMS)
+				throw new Error('Seedream did not deliver every image');
+			const seedreamS = span(seedreamRun.execution, ['Seedream']);
+			const limitS = (LATENCY_MS / 1000) * Math.ceil(ITEMS / CONCURRENCY);
+			progress(`unlimited API: Seedream at concurrency ${ITEMS}`);
+			const wideRun = await execute(instance, ids.seedreamWide);
+			const wideS = span(wideRun.execution, ['Seedream']);
+			progress('unlimited API: HTTP chain');
+			const chainRun = await execute(instance, ids.chain);
+			if (imagesOut(chainRun.execution, 'Download') !== ITEMS)
+				throw new Error('the HTTP chain did not deliver every image');
+			const chainS = span(chainRun.execution, ['Generate', 'Split Out', 'Download']);
+			print('items', ITEMS);
+			print('latency_ms', LATENCY_MS);
+			print('concurrency', CONCURRENCY);
+			print('seedream_s', round(seedreamS));
+			print('limit_s', round(limitS));
+			print('overhead_vs_limit', round(seedreamS / limitS));
+			print('http_chain_s', round(chainS));
+			print('seedream_same_concurrency_s', round(wideS));
+			print('ratio_vs_http_chain_same_concurrency', round(wideS / chainS));
+		}
+
+		if (wants('ratelimit')) {
+			// Rate-limited API, as the real one is.
+			const rateLimited = async (label, id, lastNode, nodes) => {
+				emulator.reset();
+				emulator.configure({ latencyMs: LATENCY_MS, maxConcurrent: RATE_K, perMinute: RATE_R });
+				progress(`rate-limited API: ${label}`);
+				const run = await execute(instance, id);
+				const delivered = imagesOut(run.execution, lastNode);
+				const stats = emulator.stats();
+				print(`${label}delivered`, round(delivered / ITEMS));
+				print(`${label}paid_extra`, stats.generated - delivered);
+				print(`${label}s`, round(span(run.execution, nodes)));
+			};
+			await rateLimited('rl_seedream_', ids.seedreamDefaults, 'Seedream', ['Seedream']);
+			await rateLimited('rl_http_chain_', ids.chain, 'Download', [
+				'Generate',
+				'Split Out',
+				'Download',
+			]);
+			await rateLimited('rl_http_chain_retry_', ids.chainRetry, 'Download', [
+				'Generate',
+				'Split Out',
+				'Download',
+			]);
+			print('ratelimit_bound_s', round(rateLimitBound()));
+		}
+
+		if (wants('memory')) {
+			// Memory, filesystem binary mode.
+			emulator.reset();
+			emulator.configure({
+				latencyMs: 0,
+				maxConcurrent: Infinity,
+				perMinute: Infinity,
+				imageBytes: 8_000_000,
+			});
+			for (let n = 0; n < 14; n++) {
+				writeFileSync(
+					path.join(filesDir, 'refs14', `ref-${String(n).padStart(2, '0')}.png`),
+					renderPng({ width: 3000, height: 3000, seed: `ref-${n}`, imageBytes: 9_000_000 }),
+				);
+			}
+			writeFileSync(
+				path.join(filesDir, 'ref1', 'product.png'),
+				renderPng({ width: 1024, height: 1024, seed: 'product' }),
+			);
+			progress('memory: idle');
+			const idle = await execute(instance, ids.idle);
+			progress('memory: 14 references of 9 MB');
+			emulator.reset();
+			emulator.configure({ imageBytes: 8_000_000 });
+			const refs14 = await execute(instance, ids.refs14);
+			if (!refs14.ok)
+				throw new Error(
+					`refs14 failed: ${JSON.stringify(n8n.nodeError(refs14.execution, 'Seedream'))}`,
+				);
+			const bodyMb = emulator.requests[0].bodyBytes / 1024 / 1024;
+			progress('memory: 4K image sets of 1 and 14');
+			emulator.reset();
+			emulator.configure({ imageBytes: 8_000_000 });
+			const out1 = await execute(instance, ids.out1);
+			const out14 = await execute(instance, ids.out14);
+			if (imagesOut(out14.execution, 'Seedream') !== 14)
+				throw new Error('the 14-image set did not deliver 14 images');
+			progress("memory: the same image sets through the HTTP chain (n8n's own streaming)");
+			const chainOut1 = await execute(instance, ids.chainOut1);
+			const chainOut14 = await execute(instance, ids.chainOut14);
+			if (imagesOut(chainOut14.execution, 'Download') !== 14)
+				throw new Error('the chain did not deliver 14 images');
+			print('rss_idle_mb', round(idle.peakMb, 1));
+			print('peak_rss_mb_refs14', round(refs14.peakMb, 1));
+			print('body_mb', round(bodyMb, 1));
+			print('peak_rss_mb_out1', round(out1.peakMb, 1));
+			print('peak_rss_mb_out14', round(out14.peakMb, 1));
+			print('refs14_growth_vs_body', round((refs14.peakMb - idle.peakMb) / bodyMb));
+			print('out14_vs_out1', round(out14.peakMb / out1.peakMb));
+			print('http_chain_peak_rss_mb_out1', round(chainOut1.peakMb, 1));
+			print('http_chain_peak_rss_mb_out14', round(chainOut14.peakMb, 1));
+			print('http_chain_out14_vs_out1', round(chainOut14.peakMb / chainOut1.peakMb));
+		}
+	} finally {
+		await instance.cleanup();
+		await emulator.stop();
+		rmSync(filesDir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * The least time the emulator's limit allows for ITEMS requests of LATENCY_MS: at most RATE_K
+ * at once, and at most RATE_R admissions in any 60 s.
+ */
+function rateLimitBound() {
+	const latency = LATENCY_MS / 1000;
+	const admissions = [];
+	const running = [];
+	let time = 0;
+	for (let n = 0; n < ITEMS; n++) {
+		// Earliest time with a free concurrency slot and a free per-minute slot.
+		running.sort((a, b) => a - b);
+		while (running.length && running[0] <= time) running.shift();
+		if (running.length >= RATE_K) time = Math.max(time, running.shift());
+		if (admissions.length >= RATE_R)
+			time = Math.max(time, admissions[admissions.length - RATE_R] + 60);
+		admissions.push(time);
+		running.push(time + latency);
+	}
+	return Math.max(...running, ...admissions.map((start) => start + latency));
+}
+
+main().catch((error) => {
+	process.stderr.write(`[bench] failed: ${error.stack}\n`);
+	process.exitCode = 1;
+});
