@@ -16,7 +16,9 @@ const { createEmulator } = require('../test/emulator/server');
 
 const ROOT = path.resolve(__dirname, '..');
 const PORT = Number(process.env.PORT || 5678);
-const CACHE = process.env.SEEDREAM_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-seedream');
+const CACHE =
+	process.env.SEEDREAM_N8N_CACHE ||
+	path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-seedream');
 const DEV_DIR = path.join(CACHE, 'dev');
 const say = (line) => process.stdout.write(`[dev] ${line}\n`);
 
