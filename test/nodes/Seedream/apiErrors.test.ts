@@ -17,37 +17,7 @@ const API_KEY = 'sk-test-secret-key';
 
 const api = () => nock(API_HOST, { reqheaders: { authorization: `Bearer ${API_KEY}` } });
 
-const unmatched: string[] = [];
-const onNoMatch = (request: {
-	method?: string;
-	host?: string;
-	hostname?: string;
-	path?: string;
-}) => {
-	unmatched.push(
-		`${request.method ?? '?'} ${request.host ?? request.hostname ?? ''}${request.path ?? ''}`,
-	);
-};
-
-beforeEach(() => {
-	unmatched.length = 0;
-	nock.disableNetConnect();
-	nock.emitter.on('no match', onNoMatch);
-});
-
-afterEach(() => {
-	nock.emitter.removeListener('no match', onNoMatch);
-	nock.abortPendingRequests();
-	nock.cleanAll();
-	nock.enableNetConnect();
-	expect(unmatched).toEqual([]);
-});
-
-// jest runs several test files in one process and nock's interception of node:http outlives
-// this file's module registry: unhook it so later files see none of this file's state.
-afterAll(() => {
-	nock.restore();
-});
+// Interceptor hygiene and the unmatched-request check: test/support/nockLifecycle.ts.
 
 /** An answer with one inline image, so that a success needs no download. */
 const success = (seed: string) => ({

@@ -1,13 +1,6 @@
-import nock from 'nock';
-
 import { captureApi } from '../../support/api';
 import { runSeedream, type BinaryMode } from '../../support/engine';
 import { bmp, gif, jpeg, png, tiff, webp } from '../../support/images';
-
-beforeEach(() => {
-	nock.cleanAll();
-	nock.disableNetConnect();
-});
 
 const dataUri = (format: string, bytes: Buffer) => `data:image/${format};base64,${bytes.toString('base64')}`;
 

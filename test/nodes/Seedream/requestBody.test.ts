@@ -1,13 +1,6 @@
-import nock from 'nock';
-
 import { ASPECT_RATIO_SIZES } from '../../../nodes/Seedream/helpers/constants';
 import { captureApi } from '../../support/api';
 import { runSeedream } from '../../support/engine';
-
-beforeEach(() => {
-	nock.cleanAll();
-	nock.disableNetConnect();
-});
 
 async function bodyFor(parameters: Record<string, unknown>, credentials?: Record<string, string>) {
 	const api = captureApi();

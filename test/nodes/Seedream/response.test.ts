@@ -8,6 +8,7 @@
 import nock from 'nock';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { unmatchedRequests } from '../../support/nockLifecycle';
 import { runSeedream, type RunResult } from '../../support/engine';
 import { jpeg, largePng, png } from '../../support/images';
 
@@ -21,43 +22,12 @@ const api = () => nock(API_HOST, { reqheaders: { authorization: AUTHORIZATION } 
 /** ...and the storage host never: an interceptor with `badheaders` does not match a request carrying it. */
 const cdn = () => nock(CDN_HOST, { badheaders: ['authorization'] });
 
-const unmatched: string[] = [];
-const onNoMatch = (request: {
-	method?: string;
-	host?: string;
-	hostname?: string;
-	path?: string;
-}) => {
-	unmatched.push(
-		`${request.method ?? '?'} ${request.host ?? request.hostname ?? ''}${request.path ?? ''}`,
-	);
-};
-
-beforeEach(() => {
-	unmatched.length = 0;
-	nock.disableNetConnect();
-	nock.emitter.on('no match', onNoMatch);
-});
-
-afterEach(() => {
-	nock.emitter.removeListener('no match', onNoMatch);
-	nock.abortPendingRequests();
-	nock.cleanAll();
-	nock.enableNetConnect();
-	// A request no interceptor matched (e.g. a download that carried the API key) fails the test.
-	expect(unmatched).toEqual([]);
-});
-
-// jest runs several test files in one process and nock's interception of node:http outlives
-// this file's module registry: unhook it so later files see none of this file's state.
-afterAll(() => {
-	nock.restore();
-});
+// Interceptor hygiene and the unmatched-request check: test/support/nockLifecycle.ts.
 
 /** Every interceptor of the test was used, and nothing else was requested. */
 function expectAllRequestsServed(): void {
 	expect(nock.pendingMocks()).toEqual([]);
-	expect(unmatched).toEqual([]);
+	expect(unmatchedRequests()).toEqual([]);
 }
 
 function outputOf(result: RunResult): INodeExecutionData[] {
@@ -148,7 +118,7 @@ describe('response shapes', () => {
 				],
 			});
 		// Exactly one download per link; the inline entries have no interceptor, so any request
-		// for them would be unmatched.
+		// for them would be an unmatched request.
 		const cdnScope = cdn()
 			.get('/mix/0.png')
 			.reply(200, images[0])
@@ -760,7 +730,7 @@ describe('downloads that fail', () => {
 		expect(apiScope.isDone()).toBe(true);
 		expect(cdnScope.isDone()).toBe(true);
 		expect(retryScope.isDone()).toBe(false);
-		expect(unmatched).toEqual([]);
+		expect(unmatchedRequests()).toEqual([]);
 	});
 
 	test('when every download fails the node fails and its description gives the links', async () => {

@@ -1,13 +1,6 @@
-import nock from 'nock';
-
 import { captureApi } from '../../support/api';
 import { runSeedream, type FixtureItem, type RunOptions } from '../../support/engine';
 import { jpeg, largePng, png } from '../../support/images';
-
-beforeEach(() => {
-	nock.cleanAll();
-	nock.disableNetConnect();
-});
 
 /** Runs the node with an API that would record any request; none may arrive. */
 async function rejected(parameters: RunOptions['parameters'], items?: FixtureItem[]) {
