@@ -57,8 +57,14 @@ say "    node $(node --version)"
 
 say "2/4 installing n8n $N8N_VERSION without install scripts (about 3 min, 2.9 GB)"
 (cd "$WORK/n8n" && npm init -y >/dev/null && \
-  npm install "${npm_quiet[@]}" --ignore-scripts "n8n@$N8N_VERSION" >&2) \
-  || fail "npm could not install n8n@$N8N_VERSION"
+  npm install "${npm_quiet[@]}" --ignore-scripts "n8n@$N8N_VERSION" >&2) &
+installer=$!
+# npm is silent for minutes here: say that it is still going.
+while kill -0 "$installer" 2>/dev/null; do
+  sleep 15
+  kill -0 "$installer" 2>/dev/null && say "    still installing n8n: $((SECONDS - start)) s, $(du -sm "$WORK/n8n" 2>/dev/null | cut -f1) MB so far"
+done
+wait "$installer" || fail "npm could not install n8n@$N8N_VERSION"
 
 say "3/4 building sqlite3 for Node $NODE_MAJOR from source (about 65 s)"
 (cd "$WORK/n8n" && npm_config_nodedir="$NODE_HEADERS" npm rebuild sqlite3 "${npm_quiet[@]}" "${scripts_on[@]}" >&2) \
