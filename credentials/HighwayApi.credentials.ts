@@ -5,6 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { CREDENTIAL_TEST_PATH, DEFAULT_BASE_URL } from '../nodes/Seedream/helpers/constants';
+
 export class HighwayApi implements ICredentialType {
 	name = 'highwayApi';
 
@@ -29,7 +31,7 @@ export class HighwayApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.highwayapi.ai',
+			default: DEFAULT_BASE_URL,
 			description:
 				'Change only for a proxy, a platform serving the same API, or a local emulator',
 		},
@@ -48,7 +50,7 @@ export class HighwayApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/openai/v1/models',
+			url: CREDENTIAL_TEST_PATH,
 			method: 'GET',
 		},
 	};

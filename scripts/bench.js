@@ -100,6 +100,18 @@ function httpSetChain(name, baseUrl, count) {
 	return chain;
 }
 
+/** n8n's Read/Write Files node: one item with binary `data` per file matching `glob`. */
+function readFiles(glob) {
+	return {
+		id: randomBytes(8).toString('hex'),
+		name: 'Read Files',
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { fileSelector: glob, options: {} },
+	};
+}
+
 function seedreamFlow(name, count, options) {
 	return workflow(name, [
 		trigger(),
@@ -207,14 +219,7 @@ async function main() {
 			]),
 			refs14: workflow('refs14', [
 				trigger(),
-				{
-					id: 'read14',
-					name: 'Read Files',
-					type: 'n8n-nodes-base.readWriteFile',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: { fileSelector: path.join(filesDir, 'refs14', '*.png'), options: {} },
-				},
+				readFiles(path.join(filesDir, 'refs14', '*.png')),
 				seedream({
 					prompt: 'one scene with all fourteen products',
 					referenceImages: 'binary',
@@ -232,14 +237,7 @@ async function main() {
 					`out${count}`,
 					workflow(`out${count}`, [
 						trigger(),
-						{
-							id: `read1-${count}`,
-							name: 'Read File',
-							type: 'n8n-nodes-base.readWriteFile',
-							typeVersion: 1,
-							position: [0, 0],
-							parameters: { fileSelector: path.join(filesDir, 'ref1', '*.png'), options: {} },
-						},
+						readFiles(path.join(filesDir, 'ref1', '*.png')),
 						seedream({
 							prompt: `a set of ${count} images of this product`,
 							referenceImages: 'binary',

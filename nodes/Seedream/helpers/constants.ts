@@ -7,6 +7,9 @@ export const API_PATH = '/v3/seedream-4.5';
 export const CREDENTIAL_TEST_PATH = '/openai/v1/models';
 export const DEFAULT_BASE_URL = 'https://api.highwayapi.ai';
 
+/** Enough bytes for the header of every image format, including a JPEG whose size follows EXIF data. */
+export const IMAGE_HEADER_BYTES = 256 * 1024;
+
 export const MAX_REFERENCE_IMAGES = 14;
 /** References plus generated images in one image-set request. */
 export const MAX_IMAGES_TOTAL = 15;

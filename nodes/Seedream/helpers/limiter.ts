@@ -19,10 +19,6 @@ export class Limiter {
 		this.limit = Math.max(1, Math.floor(maxLimit));
 	}
 
-	get currentLimit(): number {
-		return this.limit;
-	}
-
 	async run<T>(task: () => Promise<T>): Promise<T> {
 		await this.acquire();
 		try {

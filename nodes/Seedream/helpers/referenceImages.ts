@@ -2,6 +2,7 @@ import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
+	IMAGE_HEADER_BYTES,
 	MAX_ASPECT_RATIO,
 	MAX_REFERENCE_BYTES,
 	MAX_REFERENCE_IMAGES,
@@ -29,9 +30,6 @@ export type Reference =
 	  }
 	/** A URL, or a data URI already checked and normalised: sent as it is. */
 	| { kind: 'text'; value: string; label: string };
-
-/** Enough for the header of every format, including a JPEG whose size follows EXIF data. */
-const HEAD_BYTES = 256 * 1024;
 
 const FORMAT_LIST = REFERENCE_FORMATS.join(', ');
 
@@ -121,14 +119,14 @@ async function readHead(
 		return await context.helpers.getBinaryDataBuffer(itemIndex, property);
 	}
 	// Stored on disk or in a database: read only the first chunk.
-	const stream = await context.helpers.getBinaryStream(binary.id, HEAD_BYTES);
+	const stream = await context.helpers.getBinaryStream(binary.id, IMAGE_HEADER_BYTES);
 	try {
 		const chunks: Buffer[] = [];
 		let length = 0;
 		for await (const chunk of stream) {
 			chunks.push(chunk as Buffer);
 			length += (chunk as Buffer).length;
-			if (length >= HEAD_BYTES) break;
+			if (length >= IMAGE_HEADER_BYTES) break;
 		}
 		return Buffer.concat(chunks);
 	} finally {
@@ -236,7 +234,7 @@ function inspectDataUri(
 	const payload = match[3].replace(/\s+/g, '');
 	const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
 	const totalBytes = Math.floor((payload.length * 3) / 4) - padding;
-	const head = Buffer.from(payload.slice(0, Math.ceil(HEAD_BYTES / 3) * 4), 'base64');
+	const head = Buffer.from(payload.slice(0, Math.ceil(IMAGE_HEADER_BYTES / 3) * 4), 'base64');
 	const format = checkImageBytes(context, itemIndex, label, head, totalBytes, match[1] || undefined);
 	// The API wants the real format, in lower case, as it lists it (image/jpeg, not image/jpg).
 	return { kind: 'text', value: `data:image/${format};base64,${payload}`, label };

@@ -11,6 +11,7 @@ import {
 	DEFAULT_CONCURRENCY,
 	DEFAULT_MAX_RETRIES,
 	DEFAULT_TIMEOUT_SECONDS,
+	IMAGE_HEADER_BYTES,
 	MAX_CONCURRENCY,
 	MAX_IMAGES_TOTAL,
 } from '../../helpers/constants';
@@ -263,8 +264,6 @@ function fileNameFor(base: string, itemIndex: number, index: number, count: numb
 	return `${stem}${count > 1 ? `-${index + 1}` : ''}.${extension}`;
 }
 
-const HEAD_BYTES = 256 * 1024;
-
 interface ImageOutcome {
 	entry: ResultEntry & { kind: 'url' | 'inline' };
 	binary?: IBinaryData;
@@ -293,7 +292,7 @@ async function storeImage(
 	}
 	return await downloads.run(async () => {
 		try {
-			return await downloadImage(context, entry.url, policy, HEAD_BYTES, async (download) => {
+			return await downloadImage(context, entry.url, policy, IMAGE_HEADER_BYTES, async (download) => {
 				const info = readImageInfo(download.head);
 				if (!info) {
 					download.stream?.destroy();
