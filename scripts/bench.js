@@ -8,6 +8,7 @@
 // HTTP Request (download each URL as a file). n8n's HTTP Request node sends all items at once.
 //
 //   ITEMS=20 LATENCY_MS=2000 npm run bench
+const { execFile } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdirSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
 const os = require('node:os');
@@ -24,6 +25,7 @@ const LATENCY_MS = Number(process.env.LATENCY_MS || 2000);
 const CONCURRENCY = 4; // the node's default
 const RATE_K = Number(process.env.RATE_K || 4); // requests at once
 const RATE_R = Number(process.env.RATE_R || 15); // requests per minute
+const MEMORY_ROUNDS = Number(process.env.MEMORY_ROUNDS || 3);
 const KEY = `bench-${randomBytes(8).toString('hex')}`;
 const progress = (line) => process.stderr.write(`[bench] ${line}\n`);
 const print = (name, value) => process.stdout.write(`${name}: ${value}\n`);
@@ -144,6 +146,60 @@ function imagesOut(execution, nodeName) {
 	}
 }
 
+/** Result links of one generation of `count` 4K images, asked of the emulator directly. */
+async function imageLinks(baseUrl, count) {
+	const response = await fetch(`${baseUrl}/v3/seedream-4.5`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+		body: JSON.stringify({
+			prompt: `a set of ${count} images`,
+			size: '4K',
+			sequential_image_generation: count > 1 ? 'auto' : 'disabled',
+			sequential_image_generation_options: { max_images: count },
+		}),
+	});
+	const links = (await response.json()).images ?? []; // the emulator's default shape: links
+	if (links.length !== count)
+		throw new Error(`the emulator gave ${links.length} links, not ${count}`);
+	return links;
+}
+
+/**
+ * The runtime alone: the same links downloaded by a bare script on n8n's Node.js, streamed
+ * into files the way n8n's filesystem store writes a stream (scripts/bench-node-download.js).
+ */
+async function nodeDownload(install, dir, links) {
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	// Asynchronous: the emulator serving the links runs in this process.
+	const output = await new Promise((resolve, reject) => {
+		execFile(
+			install.nodeBin,
+			[path.join(__dirname, 'bench-node-download.js'), dir, ...links],
+			{ encoding: 'utf8', timeout: 5 * 60 * 1000 },
+			(error, stdout, stderr) =>
+				error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+		);
+	});
+	const { peakMb, idleMb } = JSON.parse(output.trim().split('\n').pop());
+	return peakMb - idleMb;
+}
+
+/** Peak RSS of one run that must deliver `images` images from `nodeName`. */
+async function peakOf(instance, id, nodeName, images) {
+	const result = await execute(instance, id);
+	const delivered = imagesOut(result.execution, nodeName);
+	if (delivered !== images)
+		throw new Error(`${nodeName} delivered ${delivered} images, not ${images}`);
+	return result.peakMb;
+}
+
+const median = (values) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
 /** Runs a workflow; samples the n8n process's peak resident memory (VmHWM) while it runs. */
 async function execute(instance, id) {
 	let peakKb = 0;
@@ -178,6 +234,7 @@ async function main() {
 	const filesDir = path.join(os.tmpdir(), `seedream-bench-${process.pid}`);
 	mkdirSync(path.join(filesDir, 'refs14'), { recursive: true });
 	mkdirSync(path.join(filesDir, 'ref1'), { recursive: true });
+	mkdirSync(path.join(filesDir, 'ref3'), { recursive: true });
 	const instance = await n8n.createInstance({
 		install,
 		binaryMode: 'filesystem',
@@ -232,12 +289,18 @@ async function main() {
 					httpSetChain(`chain-out${count}`, baseUrl, count),
 				]),
 			),
+			// One product → a set of 1 or 14; three products → three sets of 14 (42 images): does
+			// the peak keep growing with the images, or level off?
 			...Object.fromEntries(
-				[1, 14].map((count) => [
-					`out${count}`,
-					workflow(`out${count}`, [
+				[
+					[1, 1],
+					[1, 14],
+					[3, 14],
+				].map(([products, count]) => [
+					`out${products * count}`,
+					workflow(`out${products * count}`, [
 						trigger(),
-						readFiles(path.join(filesDir, 'ref1', '*.png')),
+						readFiles(path.join(filesDir, `ref${products}`, '*.png')),
 						seedream({
 							prompt: `a set of ${count} images of this product`,
 							referenceImages: 'binary',
@@ -334,6 +397,12 @@ async function main() {
 				path.join(filesDir, 'ref1', 'product.png'),
 				renderPng({ width: 1024, height: 1024, seed: 'product' }),
 			);
+			for (let n = 0; n < 3; n++) {
+				writeFileSync(
+					path.join(filesDir, 'ref3', `product-${n}.png`),
+					renderPng({ width: 1024, height: 1024, seed: `product-${n}` }),
+				);
+			}
 			progress('memory: idle');
 			const idle = await execute(instance, ids.idle);
 			progress('memory: 14 references of 9 MB');
@@ -345,28 +414,61 @@ async function main() {
 					`refs14 failed: ${JSON.stringify(n8n.nodeError(refs14.execution, 'Seedream'))}`,
 				);
 			const bodyMb = emulator.requests[0].bodyBytes / 1024 / 1024;
-			progress('memory: 4K image sets of 1 and 14');
+			// Each image-set case runs MEMORY_ROUNDS times, interleaved, and the median is shown:
+			// when V8 collects the downloads' spent buffers varies from run to run by ±30 MB.
 			emulator.reset();
 			emulator.configure({ imageBytes: 8_000_000 });
-			const out1 = await execute(instance, ids.out1);
-			const out14 = await execute(instance, ids.out14);
-			if (imagesOut(out14.execution, 'Seedream') !== 14)
-				throw new Error('the 14-image set did not deliver 14 images');
-			progress("memory: the same image sets through the HTTP chain (n8n's own streaming)");
-			const chainOut1 = await execute(instance, ids.chainOut1);
-			const chainOut14 = await execute(instance, ids.chainOut14);
-			if (imagesOut(chainOut14.execution, 'Download') !== 14)
-				throw new Error('the chain did not deliver 14 images');
+			const bare = path.join(filesDir, 'bare');
+			const cases = {
+				out1: async () => await peakOf(instance, ids.out1, 'Seedream', 1),
+				out14: async () => await peakOf(instance, ids.out14, 'Seedream', 14),
+				out42: async () => await peakOf(instance, ids.out42, 'Seedream', 42),
+				chainOut1: async () => await peakOf(instance, ids.chainOut1, 'Download', 1),
+				chainOut14: async () => await peakOf(instance, ids.chainOut14, 'Download', 14),
+				// a bare script: growth above its own idle (it idles at ~50 MB, not ~400)
+				bare1: async () => await nodeDownload(install, bare, await imageLinks(baseUrl, 1)),
+				bare14: async () => await nodeDownload(install, bare, await imageLinks(baseUrl, 14)),
+				bare42: async () =>
+					await nodeDownload(install, bare, [
+						...(await imageLinks(baseUrl, 14)),
+						...(await imageLinks(baseUrl, 14)),
+						...(await imageLinks(baseUrl, 14)),
+					]),
+			};
+			const runs = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
+			for (let round = 1; round <= MEMORY_ROUNDS; round++) {
+				progress(
+					`memory: round ${round}/${MEMORY_ROUNDS}: 4K sets of 1, 14 and 3 × 14 images (node, HTTP chain, bare Node.js)`,
+				);
+				for (const [name, run] of Object.entries(cases)) runs[name].push(await run());
+				emulator.reset(); // the emulator keeps every image it made; start each round afresh
+				emulator.configure({ imageBytes: 8_000_000 });
+			}
+			const mb = Object.fromEntries(
+				Object.entries(runs).map(([name, values]) => [name, median(values)]),
+			);
 			print('rss_idle_mb', round(idle.peakMb, 1));
 			print('peak_rss_mb_refs14', round(refs14.peakMb, 1));
 			print('body_mb', round(bodyMb, 1));
-			print('peak_rss_mb_out1', round(out1.peakMb, 1));
-			print('peak_rss_mb_out14', round(out14.peakMb, 1));
+			print('peak_rss_mb_out1', round(mb.out1, 1));
+			print('peak_rss_mb_out14', round(mb.out14, 1));
 			print('refs14_growth_vs_body', round((refs14.peakMb - idle.peakMb) / bodyMb));
-			print('out14_vs_out1', round(out14.peakMb / out1.peakMb));
-			print('http_chain_peak_rss_mb_out1', round(chainOut1.peakMb, 1));
-			print('http_chain_peak_rss_mb_out14', round(chainOut14.peakMb, 1));
-			print('http_chain_out14_vs_out1', round(chainOut14.peakMb / chainOut1.peakMb));
+			print('out14_vs_out1', round(mb.out14 / mb.out1));
+			print('peak_rss_mb_out42', round(mb.out42, 1));
+			print('out42_vs_out14', round(mb.out42 / mb.out14));
+			print('memory_rounds', MEMORY_ROUNDS);
+			for (const name of ['out1', 'out14', 'out42']) {
+				print(`peak_rss_mb_${name}_runs`, runs[name].map((value) => round(value, 1)).join(' '));
+			}
+			print('http_chain_peak_rss_mb_out1', round(mb.chainOut1, 1));
+			print('http_chain_peak_rss_mb_out14', round(mb.chainOut14, 1));
+			print('http_chain_out14_vs_out1', round(mb.chainOut14 / mb.chainOut1));
+			print('growth_mb_out1', round(mb.out1 - idle.peakMb, 1));
+			print('growth_mb_out14', round(mb.out14 - idle.peakMb, 1));
+			print('growth_mb_out42', round(mb.out42 - idle.peakMb, 1));
+			print('bare_node_growth_mb_out1', round(mb.bare1, 1));
+			print('bare_node_growth_mb_out14', round(mb.bare14, 1));
+			print('bare_node_growth_mb_out42', round(mb.bare42, 1));
 		}
 	} finally {
 		await instance.cleanup();
