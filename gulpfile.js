@@ -1,14 +1,10 @@
-// The build's asset step. `tsc` (through `n8n-node build`) compiles the code; n8n also needs,
-// next to it, the icons the node and credential name and each node's codex file
-// (Seedream.node.json: categories and links in the nodes panel), which tsc does not emit.
-// This copies them into dist/ and fails the build if an icon the code names is missing.
+// The build's asset step. `n8n-node build` compiles the code and copies the icons (every
+// png/svg); n8n also needs each node's codex file next to it (Seedream.node.json: categories and
+// links in the nodes panel), which it does not copy. This copies the codex and fails the build
+// if an icon the code names is missing from dist/.
 const { src, dest, series } = require('gulp');
 const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
-
-function copyIcons() {
-	return src('icons/*.{svg,png}', { encoding: false }).pipe(dest('dist/icons'));
-}
 
 function copyCodex() {
 	return src('nodes/**/*.node.json').pipe(dest('dist/nodes'));
@@ -33,5 +29,5 @@ async function checkIcons() {
 	if (missing.length) throw new Error(`Build incomplete, missing:\n  ${missing.join('\n  ')}`);
 }
 
-exports['build:assets'] = series(copyIcons, copyCodex, checkIcons);
+exports['build:assets'] = series(copyCodex, checkIcons);
 exports.default = exports['build:assets'];
