@@ -13,6 +13,7 @@ import {
 	type ImageFormat,
 } from './constants';
 import { describeBytes, readImageInfo } from './imageInfo';
+import { readUpTo } from './streams';
 
 /**
  * Reference images are checked in two steps so that every check runs before any paid request,
@@ -120,18 +121,7 @@ async function readHead(
 	}
 	// Stored on disk or in a database: read only the first chunk.
 	const stream = await context.helpers.getBinaryStream(binary.id, IMAGE_HEADER_BYTES);
-	try {
-		const chunks: Buffer[] = [];
-		let length = 0;
-		for await (const chunk of stream) {
-			chunks.push(chunk as Buffer);
-			length += (chunk as Buffer).length;
-			if (length >= IMAGE_HEADER_BYTES) break;
-		}
-		return Buffer.concat(chunks);
-	} finally {
-		stream.destroy();
-	}
+	return await readUpTo(stream, IMAGE_HEADER_BYTES);
 }
 
 async function binaryByteLength(

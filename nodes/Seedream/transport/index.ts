@@ -10,6 +10,7 @@ import { NodeApiError } from 'n8n-workflow';
 import { API_PATH } from '../helpers/constants';
 import { Limiter, RateGate, backoffMs, parseRetryAfter, pause } from '../helpers/limiter';
 import { asNodeError } from '../helpers/nodeErrors';
+import { readUpTo } from '../helpers/streams';
 
 /** How hard to try, shared by every request of one execution. */
 export interface RequestPolicy {
@@ -295,15 +296,7 @@ async function peek(stream: ReadableBody, size: number): Promise<Download> {
 }
 
 async function readAll(stream: ReadableBody, limit: number): Promise<string> {
-	const chunks: Buffer[] = [];
-	let length = 0;
-	for await (const chunk of stream as unknown as AsyncIterable<Buffer>) {
-		chunks.push(chunk);
-		length += chunk.length;
-		if (length >= limit) break;
-	}
-	stream.destroy();
-	return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+	return (await readUpTo(stream, limit)).toString('utf8').slice(0, limit);
 }
 
 /**
