@@ -3,7 +3,7 @@
 // imported, and workflows (the examples and the ones below) run headless with `n8n execute`.
 // Both binary modes: filesystem (n8n 2.x's default) and in-memory.
 const { createHash, randomBytes } = require('node:crypto');
-const { readFileSync } = require('node:fs');
+const { readFileSync, rmSync } = require('node:fs');
 const path = require('node:path');
 
 const { createEmulator } = require('../emulator/server');
@@ -93,6 +93,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await Promise.all(Object.values(instances).map((instance) => instance.cleanup()));
 	await emulator?.stop();
+	if (tarball) rmSync(path.dirname(tarball), { recursive: true, force: true });
 });
 
 /** Runs a workflow on a fresh emulator record; returns Seedream's items and what the API saw. */
@@ -256,20 +257,13 @@ describe('the credential test, through the n8n editor\'s REST API', () => {
 		const server = await instance.startServer();
 		try {
 			const post = async (route, body, cookie) => {
-				const response = await fetch(`${server.url.replace(/\/+$/, '')}/rest/${route}`, {
+				const response = await fetch(`${server.url}/rest/${route}`, {
 					method: 'POST',
 					headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
 					body: JSON.stringify(body),
 				});
 				return { response, body: await response.json() };
 			};
-			// /healthz answers before the REST routes exist; wait for them.
-			const base = server.url.replace(/\/+$/, '');
-			for (let attempt = 0; attempt < 60; attempt++) {
-				const settings = await fetch(`${base}/rest/settings`).catch(() => undefined);
-				if (settings?.headers.get('content-type')?.includes('json')) break;
-				await new Promise((resolve) => setTimeout(resolve, 500));
-			}
 			const owner = { email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: 'E2ePassw0rd!' };
 			const setup = await post('owner/setup', owner);
 			expect(setup.response.status).toBe(200);

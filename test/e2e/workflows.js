@@ -47,4 +47,4 @@ function workflow(name, pieces) {
 	return { name, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
 
-module.exports = { NODE_TYPE, CREDENTIAL, trigger, rows, toFile, seedream, workflow };
+module.exports = { node, trigger, rows, toFile, seedream, workflow };

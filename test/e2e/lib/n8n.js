@@ -50,23 +50,23 @@ const TAIL_CHARS = 4000;
 // ---------------------------------------------------------------------------------------------
 // small utilities
 
-/** Normalises a `log` option: a function(string), a writable stream, or false/null for silence. */
-function toLogger(log) {
-	if (log === undefined) return (s) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
-	if (log === null || log === false) return () => {};
-	if (typeof log === 'function') return (s) => log(s);
-	if (log && typeof log.write === 'function')
-		return (s) => log.write(s.endsWith('\n') ? s : `${s}\n`);
-	throw new TypeError('log must be a function, a writable stream, or false');
-}
-
-/** Raw (chunk) writer for streaming a child's progress output to `log`. */
+/**
+ * Raw (chunk) writer for streaming a child's progress output to a `log` option: a
+ * function(string), a writable stream, or false/null for silence (undefined: stderr).
+ */
 function toChunkWriter(log) {
 	if (log === undefined) return (c) => process.stderr.write(c);
 	if (log === null || log === false) return () => {};
 	if (typeof log === 'function') return (c) => log(String(c));
 	if (log && typeof log.write === 'function') return (c) => log.write(c);
 	throw new TypeError('log must be a function, a writable stream, or false');
+}
+
+/** Line logger for a `log` option: a function gets each line as it is, a stream one per line. */
+function toLogger(log) {
+	if (typeof log === 'function') return (s) => log(s);
+	const write = toChunkWriter(log);
+	return (s) => write(s.endsWith('\n') ? s : `${s}\n`);
 }
 
 function tail(text, max = TAIL_CHARS) {
@@ -294,6 +294,19 @@ function describeInstall(dir) {
 // ---------------------------------------------------------------------------------------------
 // packing the repository
 
+/** Runs npm without the caller's NODE_OPTIONS; throws `${what} failed …` with its output. */
+async function runNpm(args, { cwd, what, onStdout, onStderr }) {
+	const env = { ...process.env };
+	delete env.NODE_OPTIONS;
+	const res = await runProcess('npm', args, { cwd, env, onStdout, onStderr, detached: false });
+	if (res.exitCode !== 0) {
+		throw new Error(
+			`${what} failed in ${cwd} (exit ${res.exitCode ?? res.signal})\n${describeOutput(res)}`,
+		);
+	}
+	return res;
+}
+
 /**
  * `npm run build`, then `npm pack --pack-destination <fresh temp dir>` in repoDir (with the
  * caller's Node, 20 is fine). Returns the absolute path of the tarball.
@@ -301,58 +314,32 @@ function describeInstall(dir) {
 async function packPackage({ repoDir = REPO_DIR, log, destination } = {}) {
 	const say = toLogger(log);
 	const chunk = toChunkWriter(log);
-	const npmEnv = { ...process.env };
-	delete npmEnv.NODE_OPTIONS;
-
 	say(`[n8n-harness] npm run build in ${repoDir}`);
-	const build = await runProcess('npm', ['run', 'build'], {
+	await runNpm(['run', 'build'], {
 		cwd: repoDir,
-		env: npmEnv,
+		what: 'npm run build',
 		onStdout: chunk,
 		onStderr: chunk,
-		detached: false,
 	});
-	if (build.exitCode !== 0) {
-		throw new Error(
-			`npm run build failed in ${repoDir} (exit ${build.exitCode ?? build.signal})\n${describeOutput(build)}`,
-		);
-	}
 
-	const dest = destination || (await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-pack-')));
-	await fsp.mkdir(dest, { recursive: true });
-	const before = new Set((await fsp.readdir(dest)).filter((f) => f.endsWith('.tgz')));
+	let dest = destination;
+	if (dest) await fsp.mkdir(dest, { recursive: true });
+	else {
+		dest = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-pack-'));
+		installExitHook();
+		tempDirsToRemove.add(dest); // removed when this process exits
+	}
 	say(`[n8n-harness] npm pack --pack-destination ${dest}`);
-	const pack = await runProcess('npm', ['pack', '--json', '--pack-destination', dest], {
+	const pack = await runNpm(['pack', '--json', '--pack-destination', dest], {
 		cwd: repoDir,
-		env: npmEnv,
+		what: 'npm pack',
 		onStderr: chunk,
-		detached: false,
 	});
-	if (pack.exitCode !== 0) {
-		throw new Error(
-			`npm pack failed in ${repoDir} (exit ${pack.exitCode ?? pack.signal})\n${describeOutput(pack)}`,
-		);
-	}
-	// `npm pack --json` prints [{ filename, ... }]; fall back to the new .tgz in the destination.
-	let filename = null;
-	const jsonStart = pack.stdout.indexOf('[');
-	if (jsonStart !== -1) {
-		try {
-			const info = JSON.parse(pack.stdout.slice(jsonStart));
-			if (Array.isArray(info) && info[0] && info[0].filename) filename = info[0].filename;
-		} catch {
-			/* fall back */
-		}
-	}
-	let tarball = filename ? path.join(dest, filename) : null;
-	if (!tarball || !fs.existsSync(tarball)) {
-		const created = (await fsp.readdir(dest)).filter((f) => f.endsWith('.tgz') && !before.has(f));
-		if (created.length !== 1) {
-			throw new Error(
-				`npm pack did not leave exactly one new tarball in ${dest} (found: ${created.join(', ') || 'none'})\n${describeOutput(pack)}`,
-			);
-		}
-		tarball = path.join(dest, created[0]);
+	// `npm pack --json` prints [{ filename, ... }].
+	const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')));
+	const tarball = path.join(dest, info.filename);
+	if (!fs.existsSync(tarball)) {
+		throw new Error(`npm pack reported ${tarball}, which is not there\n${describeOutput(pack)}`);
 	}
 	say(`[n8n-harness] packed ${tarball}`);
 	return tarball;
@@ -692,7 +679,6 @@ class N8nInstance {
 		this.installedPackage = null;
 		this.template = null;
 		this.timings = []; // [{ command, durationMs, exitCode, signal }]
-		this.lastCli = null; // { args, exitCode, signal, stdout, stderr, durationMs, timedOut } of the last CLI call
 		this.server = null;
 		this._queue = Promise.resolve();
 		this._ioCounter = 0;
@@ -776,14 +762,11 @@ class N8nInstance {
 		let ledger = { name: 'installed-nodes', private: true, dependencies: {} };
 		if (fs.existsSync(ledgerPath)) ledger = JSON.parse(await fsp.readFile(ledgerPath, 'utf8'));
 		ledger.dependencies = ledger.dependencies || {};
-		await fsp.writeFile(ledgerPath, JSON.stringify(ledger, null, 2));
-		const npmEnv = { ...process.env };
-		delete npmEnv.NODE_OPTIONS;
 
 		let pkg;
 		if (mode === 'npm') {
-			const res = await runProcess(
-				'npm',
+			await fsp.writeFile(ledgerPath, JSON.stringify(ledger, null, 2)); // npm installs into it
+			await runNpm(
 				[
 					'install',
 					abs,
@@ -793,14 +776,8 @@ class N8nInstance {
 					'--legacy-peer-deps',
 					'--loglevel=error',
 				],
-				{
-					cwd: nodesDir,
-					env: npmEnv,
-					detached: false,
-				},
+				{ cwd: nodesDir, what: `npm install ${abs}` },
 			);
-			if (res.exitCode !== 0)
-				throw new Error(`npm install ${abs} failed in ${nodesDir}\n${describeOutput(res)}`);
 			const manifest = await readTarballManifest(abs, this.ioDir);
 			pkg = JSON.parse(
 				await fsp.readFile(path.join(nodeModules, manifest.name, 'package.json'), 'utf8'),
@@ -821,8 +798,7 @@ class N8nInstance {
 			);
 			await fsp.writeFile(pjPath, JSON.stringify(rest, null, 2));
 			if (rest.dependencies && Object.keys(rest.dependencies).length > 0) {
-				const res = await runProcess(
-					'npm',
+				await runNpm(
 					[
 						'install',
 						'--audit=false',
@@ -833,12 +809,8 @@ class N8nInstance {
 						'--package-lock=false',
 						'--loglevel=error',
 					],
-					{ cwd: pkgDir, env: npmEnv, detached: false },
+					{ cwd: pkgDir, what: `npm install of ${manifest.name}'s dependencies` },
 				);
-				if (res.exitCode !== 0)
-					throw new Error(
-						`npm install of ${manifest.name}'s dependencies failed\n${describeOutput(res)}`,
-					);
 			}
 			ledger.dependencies[rest.name] = rest.version;
 			await fsp.writeFile(ledgerPath, JSON.stringify(ledger, null, 2));
@@ -859,7 +831,9 @@ class N8nInstance {
 				throw new Error(`${pkg.name} lists ${rel}, which is not in the tarball`);
 		}
 		this.installedPackage = { name: pkg.name, version: pkg.version, dir: installedDir };
-		if (pkg.name === 'n8n-nodes-seedream') this.nodeType = 'n8n-nodes-seedream.seedream';
+		// `<package>.<node name>`; this package names each node after its file (Seedream.node.js: seedream).
+		const nodeFile = path.basename(pkg.n8n.nodes[0], '.node.js');
+		this.nodeType = `${pkg.name}.${nodeFile[0].toLowerCase()}${nodeFile.slice(1)}`;
 		this.say(`[n8n-harness] installed ${pkg.name}@${pkg.version} into ${nodeModules}`);
 		return this.installedPackage;
 	}
@@ -889,7 +863,6 @@ class N8nInstance {
 				exitCode: res.exitCode,
 				signal: res.signal,
 			});
-			this.lastCli = { args, ...res };
 			this.say(
 				`[n8n-harness] n8n ${command} -> exit ${res.exitCode ?? res.signal} in ${(res.durationMs / 1000).toFixed(1)} s`,
 			);
@@ -986,12 +959,6 @@ class N8nInstance {
 		return ids;
 	}
 
-	/** Imports one workflow; returns its id. */
-	async importWorkflow(workflow, options) {
-		const [id] = await this.importWorkflows([workflow], options);
-		return id;
-	}
-
 	/**
 	 * `n8n execute --id=ID --rawOutput`. Resolves
 	 * { ok, exitCode, signal, crashedAfterOutput, timedOut, status, execution, error, stdout, stderr, durationMs }:
@@ -1046,21 +1013,10 @@ class N8nInstance {
 		return readBinary(binary, { storageRoot: this.binaryStorageRoot });
 	}
 
-	nodeOutput(execution, nodeName, outputIndex = 0) {
-		return nodeOutput(execution, nodeName, outputIndex);
-	}
-
-	nodeError(execution, nodeName) {
-		return nodeError(execution, nodeName);
-	}
-
-	runData(execution) {
-		return runData(execution);
-	}
-
 	/**
 	 * `n8n start` in the background (its own task-broker port, so CLI commands can still run).
-	 * Resolves { url, pid, child } once GET /healthz answers 200.
+	 * Resolves { url, pid, child } once the REST API answers (/healthz answers before its routes
+	 * exist, so it waits for GET /rest/settings).
 	 */
 	async startServer({ timeoutMs = 90_000, env } = {}) {
 		if (!this._initialized)
@@ -1110,16 +1066,16 @@ class N8nInstance {
 		while (true) {
 			if (exited) {
 				throw new Error(
-					`n8n start exited (${exited.code ?? exited.signal}) before /healthz answered\n${describeOutput(server)}`,
+					`n8n start exited (${exited.code ?? exited.signal}) before its REST API answered\n${describeOutput(server)}`,
 				);
 			}
 			if (Date.now() - started > timeoutMs) {
 				killGroup(child.pid, 'SIGKILL');
 				throw new Error(
-					`n8n start: /healthz did not answer within ${timeoutMs} ms\n${describeOutput(server)}`,
+					`n8n start: the REST API did not answer within ${timeoutMs} ms\n${describeOutput(server)}`,
 				);
 			}
-			if ((await httpStatus(`${url}/healthz`)) === 200) break;
+			if (await answersJson(`${url}/rest/settings`)) break;
 			await new Promise((r) => setTimeout(r, 200));
 		}
 		server.startupMs = Date.now() - started;
@@ -1163,14 +1119,15 @@ class N8nInstance {
 	}
 }
 
-function httpStatus(url) {
+/** 200 and JSON: `GET url` answers as a REST route does (0 when it cannot connect). */
+function answersJson(url) {
 	return new Promise((resolve) => {
 		const req = http.get(url, { timeout: 2000 }, (res) => {
 			res.resume();
-			resolve(res.statusCode);
+			resolve(res.statusCode === 200 && /json/.test(res.headers['content-type'] || ''));
 		});
 		req.on('timeout', () => req.destroy());
-		req.on('error', () => resolve(0));
+		req.on('error', () => resolve(false));
 	});
 }
 
@@ -1202,25 +1159,16 @@ async function createInstance(opts = {}) {
 }
 
 module.exports = {
-	N8N_VERSION,
-	REPO_DIR,
 	ensureN8n,
-	describeInstall,
 	packPackage,
 	createInstance,
-	N8nInstance,
 	spawnN8n,
 	buildEnv,
 	QUIET_ENV,
-	parseExecutionOutput,
 	runData,
-	nodeRuns,
 	nodeOutput,
 	nodeError,
 	readBinary,
 	binaryStorageRoot,
 	binaryFilePath,
-	processTreeRss,
-	getFreePort,
-	generateId,
 };

@@ -37,20 +37,23 @@ const trigger = {
 	parameters: {},
 };
 const link = (from, to) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
+const code = (name, jsCode, extra = {}) => ({
+	name,
+	type: 'n8n-nodes-base.code',
+	typeVersion: 2,
+	position: [200, 0],
+	...extra,
+	parameters: { jsCode },
+});
 
 const wfConvert = {
 	name: 'selftest convert',
 	nodes: [
 		trigger,
-		{
-			name: 'Make Items',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [200, 0],
-			parameters: {
-				jsCode: "return [{ json: { n: 1, word: 'alpha' } }, { json: { n: 2, word: 'beta' } }];",
-			},
-		},
+		code(
+			'Make Items',
+			"return [{ json: { n: 1, word: 'alpha' } }, { json: { n: 2, word: 'beta' } }];",
+		),
 		{
 			name: 'To File',
 			type: 'n8n-nodes-base.convertToFile',
@@ -64,34 +67,18 @@ const wfConvert = {
 
 const wfFail = {
 	name: 'selftest fail',
-	nodes: [
-		trigger,
-		{
-			name: 'Boom',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [200, 0],
-			parameters: { jsCode: "throw new Error('kaboom 42');" },
-		},
-	],
+	nodes: [trigger, code('Boom', "throw new Error('kaboom 42');")],
 	connections: link('Start', 'Boom'),
 };
 
 // The same failure with "On Error: Continue": the error becomes an item's json.error.
 const wfContinue = {
+	...wfFail,
 	name: 'selftest continue',
 	nodes: [
 		trigger,
-		{
-			name: 'Boom',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [200, 0],
-			onError: 'continueRegularOutput',
-			parameters: { jsCode: "throw new Error('soft kaboom');" },
-		},
+		code('Boom', "throw new Error('soft kaboom');", { onError: 'continueRegularOutput' }),
 	],
-	connections: link('Start', 'Boom'),
 };
 
 // The stub community node: 2 items in, one binary image-like file per item out; then a failing run.
@@ -102,13 +89,7 @@ const stubNode = (params) => ({
 	position: [400, 0],
 	parameters: params,
 });
-const twoItems = {
-	name: 'Two',
-	type: 'n8n-nodes-base.code',
-	typeVersion: 2,
-	position: [200, 0],
-	parameters: { jsCode: 'return [{ json: { i: 0 } }, { json: { i: 1 } }];' },
-};
+const twoItems = code('Two', 'return [{ json: { i: 0 } }, { json: { i: 1 } }];');
 const wfStub = {
 	name: 'selftest stub node',
 	nodes: [trigger, twoItems, stubNode({ size: 300 })],
@@ -458,15 +439,10 @@ async function main() {
 	log(`\n[selftest] PASS: ${checks} checks in ${secs(Date.now() - t0)}`);
 }
 
-if (require.main === module) {
-	main().then(
-		() => process.exit(0),
-		(error) => {
-			log(`\n[selftest] FAIL: ${error && error.stack ? error.stack : error}`);
-			process.exit(1);
-		},
-	);
-} else {
-	// Reusable pieces (a stub n8n-nodes-seedream package and sample workflows) for other scripts.
-	module.exports = { writeStubPackage, wfConvert, wfFail, wfContinue, wfStub, wfStubFail, wfHttp };
-}
+main().then(
+	() => process.exit(0),
+	(error) => {
+		log(`\n[selftest] FAIL: ${error && error.stack ? error.stack : error}`);
+		process.exit(1);
+	},
+);
