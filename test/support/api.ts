@@ -1,10 +1,10 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
+import { API_HOST, API_PATH } from './apiContract';
 import { png } from './images';
 
-export const API_HOST = 'https://api.highwayapi.ai';
-export const API_PATH = '/v3/seedream-4.5';
+export { API_HOST, API_PATH };
 
 export interface CapturedRequest {
 	body: IDataObject;

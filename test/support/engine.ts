@@ -30,6 +30,7 @@ import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { HighwayApi } from '../../credentials/HighwayApi.credentials';
 import { Seedream } from '../../nodes/Seedream/Seedream.node';
+import { API_HOST } from './apiContract';
 import { Container } from './di';
 import { makeTempDir } from './system';
 
@@ -164,8 +165,12 @@ const nodeTypes: INodeTypes = {
 } as unknown as INodeTypes;
 
 let storagePath: string | undefined;
+let currentMode: BinaryMode | undefined;
 
+/** Sets n8n's binary data mode; the service is set up again only when the mode changes. */
 async function useBinaryMode(mode: BinaryMode): Promise<void> {
+	if (mode === currentMode) return;
+	currentMode = mode;
 	storagePath ??= makeTempDir('seedream-binary-');
 	const config = Container.get(BinaryDataConfig);
 	config.mode = mode;
@@ -174,7 +179,7 @@ async function useBinaryMode(mode: BinaryMode): Promise<void> {
 	await Container.get(BinaryDataService).init();
 }
 
-export const TEST_CREDENTIALS = { apiKey: 'sk-test-secret-key', baseUrl: 'https://api.highwayapi.ai' };
+export const TEST_CREDENTIALS = { apiKey: 'sk-test-secret-key', baseUrl: API_HOST };
 
 export interface RunOptions {
 	parameters: INodeParameters;

@@ -1,11 +1,9 @@
 // Runs before each test file, before n8n-core loads: n8n-core reads its settings from the
 // environment and would otherwise write ~/.n8n/config. Kept in plain JS because linted test
 // code may not touch `process`.
-const { mkdtempSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
+const { makeTempDir } = require('./system');
 
-process.env.N8N_USER_FOLDER = mkdtempSync(join(tmpdir(), 'seedream-unit-'));
+process.env.N8N_USER_FOLDER = makeTempDir('seedream-unit-');
 process.env.N8N_ENCRYPTION_KEY = 'unit-test-encryption-key';
 process.env.N8N_DIAGNOSTICS_ENABLED = 'false';
 process.env.N8N_LOG_LEVEL = 'silent';

@@ -5,3 +5,4 @@ export function bmp(width?: number, height?: number): Buffer;
 export function webp(width?: number, height?: number): Buffer;
 export function tiff(width?: number, height?: number): Buffer;
 export function largePng(bytes: number): Buffer;
+export function dataUri(bytes: Buffer, format?: string): string;

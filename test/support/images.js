@@ -74,4 +74,9 @@ function largePng(bytes) {
 	return Buffer.concat([head, Buffer.alloc(Math.max(0, bytes - head.length), 7)]);
 }
 
-module.exports = { png, jpeg, gif, bmp, webp, tiff, largePng };
+/** `bytes` as a data URI declaring image/<format> (what the node sends for a reference). */
+function dataUri(bytes, format = 'png') {
+	return `data:image/${format};base64,${bytes.toString('base64')}`;
+}
+
+module.exports = { png, jpeg, gif, bmp, webp, tiff, largePng, dataUri };

@@ -8,12 +8,11 @@
 import nock from 'nock';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { runSeedream, type RunResult } from '../../support/engine';
-import { png } from '../../support/images';
+import { API_HOST, API_PATH } from '../../support/api';
+import { runSeedream, TEST_CREDENTIALS, type RunResult } from '../../support/engine';
+import { dataUri, png } from '../../support/images';
 
-const API_HOST = 'https://api.highwayapi.ai';
-const API_PATH = '/v3/seedream-4.5';
-const API_KEY = 'sk-test-secret-key';
+const API_KEY = TEST_CREDENTIALS.apiKey;
 
 const api = () => nock(API_HOST, { reqheaders: { authorization: `Bearer ${API_KEY}` } });
 
@@ -21,7 +20,7 @@ const api = () => nock(API_HOST, { reqheaders: { authorization: `Bearer ${API_KE
 
 /** An answer with one inline image, so that a success needs no download. */
 const success = (seed: string) => ({
-	images: [`data:image/png;base64,${png(16, 16, seed).toString('base64')}`],
+	images: [dataUri(png(16, 16, seed))],
 });
 
 /**

@@ -1,8 +1,6 @@
 import { captureApi } from '../../support/api';
 import { runSeedream, type BinaryMode } from '../../support/engine';
-import { bmp, gif, jpeg, png, tiff, webp } from '../../support/images';
-
-const dataUri = (format: string, bytes: Buffer) => `data:image/${format};base64,${bytes.toString('base64')}`;
+import { bmp, dataUri, gif, jpeg, png, tiff, webp } from '../../support/images';
 
 describe.each<BinaryMode>(['filesystem', 'default'])('binary references (%s binary mode)', (binaryMode) => {
 	test('named properties are sent in the order given, as data URIs with the sniffed format', async () => {
@@ -15,7 +13,7 @@ describe.each<BinaryMode>(['filesystem', 'default'])('binary references (%s bina
 			items: [{ binary: { logo: { bytes: first, mimeType: 'image/png' }, photo: { bytes: second, mimeType: 'image/jpeg' } } }],
 		});
 		expect(result.error).toBeUndefined();
-		expect(api.requests[0].body.image).toEqual([dataUri('jpeg', second), dataUri('png', first)]);
+		expect(api.requests[0].body.image).toEqual([dataUri(second, 'jpeg'), dataUri(first, 'png')]);
 	});
 
 	test('* takes every binary property in the item key order', async () => {
@@ -28,10 +26,10 @@ describe.each<BinaryMode>(['filesystem', 'default'])('binary references (%s bina
 		});
 		expect(result.error).toBeUndefined();
 		expect(api.requests[0].body.image).toEqual([
-			dataUri('gif', images.a),
-			dataUri('bmp', images.b),
-			dataUri('webp', images.c),
-			dataUri('tiff', images.d),
+			dataUri(images.a, 'gif'),
+			dataUri(images.b, 'bmp'),
+			dataUri(images.c, 'webp'),
+			dataUri(images.d, 'tiff'),
 		]);
 	});
 
@@ -44,7 +42,7 @@ describe.each<BinaryMode>(['filesystem', 'default'])('binary references (%s bina
 			items: [{ binary: { data: { bytes, mimeType: 'image/jpeg', fileName: 'photo.jpg' } } }],
 		});
 		expect(result.error).toBeUndefined();
-		expect(api.requests[0].body.image).toEqual([dataUri('png', bytes)]);
+		expect(api.requests[0].body.image).toEqual([dataUri(bytes, 'png')]);
 	});
 
 	test('each item sends its own references', async () => {
@@ -61,8 +59,8 @@ describe.each<BinaryMode>(['filesystem', 'default'])('binary references (%s bina
 		});
 		expect(result.error).toBeUndefined();
 		expect(api.requests.map((request) => [request.body.prompt, request.body.image])).toEqual([
-			['one', [dataUri('png', one)]],
-			['two', [dataUri('png', two)]],
+			['one', [dataUri(one, 'png')]],
+			['two', [dataUri(two, 'png')]],
 		]);
 	});
 
@@ -82,9 +80,9 @@ describe.each<BinaryMode>(['filesystem', 'default'])('binary references (%s bina
 		expect(api.requests).toHaveLength(1);
 		expect(api.requests[0].body.prompt).toBe('prompt 0');
 		expect(api.requests[0].body.image).toEqual([
-			dataUri('png', refs[0]),
-			dataUri('jpeg', refs[1]),
-			dataUri('png', refs[2]),
+			dataUri(refs[0], 'png'),
+			dataUri(refs[1], 'jpeg'),
+			dataUri(refs[2], 'png'),
 		]);
 		expect(result.items).toHaveLength(2);
 		for (const item of result.items ?? []) {
@@ -124,7 +122,7 @@ describe('URL references', () => {
 			},
 		});
 		expect(result.error).toBeUndefined();
-		expect(requests[0].body.image).toEqual([dataUri('jpeg', photo), 'https://a.example/2.png']);
+		expect(requests[0].body.image).toEqual([dataUri(photo, 'jpeg'), 'https://a.example/2.png']);
 	});
 
 	test('an expression that returns an array of strings works', async () => {

@@ -9,13 +9,12 @@ import nock from 'nock';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { unmatchedRequests } from '../../support/nockLifecycle';
-import { runSeedream, type RunResult } from '../../support/engine';
-import { jpeg, largePng, png } from '../../support/images';
+import { API_HOST, API_PATH } from '../../support/api';
+import { runSeedream, TEST_CREDENTIALS, type RunResult } from '../../support/engine';
+import { dataUri, jpeg, largePng, png } from '../../support/images';
 
-const API_HOST = 'https://api.highwayapi.ai';
-const API_PATH = '/v3/seedream-4.5';
 const CDN_HOST = 'https://cdn.example.test';
-const AUTHORIZATION = 'Bearer sk-test-secret-key';
+const AUTHORIZATION = `Bearer ${TEST_CREDENTIALS.apiKey}`;
 
 /** The API must be called with the credential's key... */
 const api = () => nock(API_HOST, { reqheaders: { authorization: AUTHORIZATION } });
@@ -52,8 +51,6 @@ async function expectBytes(
 }
 
 const url = (path: string) => `${CDN_HOST}${path}`;
-const dataUri = (bytes: Buffer, mime = 'image/png') =>
-	`data:${mime};base64,${bytes.toString('base64')}`;
 
 describe('response shapes', () => {
 	const image = png(40, 30, 'shape');
