@@ -11,7 +11,8 @@ const http = require('node:http');
 const zlib = require('node:zlib');
 const crypto = require('node:crypto');
 const { createEmulator } = require('./server');
-const { encodePng, readImageInfo, crc32, renderPng } = require('./png');
+const { encodePng, readImageInfo, renderPng } = require('./png');
+const { dataUri, jpeg } = require('../support/images');
 const { optionsFromArgs } = require('./cli');
 
 const KEY = 'sk-emulator-secret-123';
@@ -83,7 +84,7 @@ function decodePng(buffer, { pixels = false } = {}) {
 		buffer.subarray(0, 8).equals(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])),
 		'PNG signature',
 	);
-	const crc = typeof zlib.crc32 === 'function' ? zlib.crc32 : crc32;
+	const crc = zlib.crc32;
 	let at = 8;
 	let header = null;
 	const idat = [];
@@ -146,21 +147,6 @@ function unfilter(raw, width, height) {
 		}
 	}
 	return out;
-}
-
-const dataUri = (format, bytes) => `data:image/${format};base64,${bytes.toString('base64')}`;
-
-/** Just enough JPEG for a header reader: SOI, APP0, SOF0 with the size, EOI. */
-function jpegHeader(width, height) {
-	const app0 = Buffer.from([
-		0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
-	]);
-	const sof = Buffer.from([
-		0xff, 0xc0, 0x00, 0x11, 0x08, 0, 0, 0, 0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
-	]);
-	sof.writeUInt16BE(height, 5);
-	sof.writeUInt16BE(width, 7);
-	return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof, Buffer.from([0xff, 0xd9])]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -327,31 +313,31 @@ describe('HighwayAPI emulator', () => {
 				'image[1]: expected an http(s) URL or a data:image/<format>;base64,<data> URI',
 			],
 			[
-				{ prompt: 'x', image: [dataUri('PNG', png)] },
+				{ prompt: 'x', image: [dataUri(png, 'PNG')] },
 				'image[0]: format must be lower case: "png", not "PNG"',
 			],
 			[
-				{ prompt: 'x', image: [dataUri('jpg', png)] },
+				{ prompt: 'x', image: [dataUri(png, 'jpg')] },
 				'image[0]: unsupported format "jpg"; expected one of jpeg, png, webp, bmp, tiff, gif',
 			],
 			[
-				{ prompt: 'x', image: [dataUri('png', png), dataUri('png', jpegHeader(64, 64))] },
+				{ prompt: 'x', image: [dataUri(png, 'png'), dataUri(jpeg(64, 64), 'png')] },
 				'image[1]: declared png but the data is jpeg',
 			],
 			[
-				{ prompt: 'x', image: [dataUri('png', Buffer.from('hello world!'))] },
+				{ prompt: 'x', image: [dataUri(Buffer.from('hello world!'), 'png')] },
 				'image[0]: declared png but the data is not a recognised image',
 			],
 			[
-				{ prompt: 'x', image: [dataUri('png', encodePng(10, 40))] },
+				{ prompt: 'x', image: [dataUri(encodePng(10, 40), 'png')] },
 				'image[0]: 10x40: width and height must be greater than 14',
 			],
 			[
-				{ prompt: 'x', image: [dataUri('jpeg', jpegHeader(1700, 100))] },
+				{ prompt: 'x', image: [dataUri(jpeg(1700, 100), 'jpeg')] },
 				'image[0]: 1700x100: aspect ratio 17 out of range [1/16, 16]',
 			],
 			[
-				{ prompt: 'x', image: [dataUri('jpeg', jpegHeader(6001, 6001))] },
+				{ prompt: 'x', image: [dataUri(jpeg(6001, 6001), 'jpeg')] },
 				'image[0]: 6001x6001: more than 6000x6000 pixels',
 			],
 			[
@@ -394,7 +380,7 @@ describe('HighwayAPI emulator', () => {
 		// Over 10 MB decoded is refused from the base64 length alone.
 		const big = Buffer.alloc(10 * 1024 * 1024 + 3);
 		png.copy(big);
-		const tooBig = await generate(base, { prompt: 'x', image: [dataUri('png', big)] });
+		const tooBig = await generate(base, { prompt: 'x', image: [dataUri(big, 'png')] });
 		assert.equal(
 			tooBig.json().message,
 			'image[0]: 10485763 bytes decoded, more than 10485760 (10 MB)',
@@ -409,11 +395,7 @@ describe('HighwayAPI emulator', () => {
 		const png = encodePng(64, 48);
 		const res = await generate(base, {
 			prompt: 'combine these',
-			image: [
-				dataUri('png', png),
-				'https://example.com/cat.jpg',
-				dataUri('jpeg', jpegHeader(800, 600)),
-			],
+			image: [dataUri(png, 'png'), 'https://example.com/cat.jpg', dataUri(jpeg(800, 600), 'jpeg')],
 			watermark: false,
 			optimize_prompt_options: { mode: 'standard' },
 		});
@@ -436,7 +418,7 @@ describe('HighwayAPI emulator', () => {
 			{
 				dataUri: true,
 				format: 'jpeg',
-				bytes: jpegHeader(1, 1).length,
+				bytes: jpeg(1, 1).length,
 				width: 800,
 				height: 600,
 				sha256: record.body.image[2].sha256,
@@ -860,7 +842,7 @@ test('readImageInfo reads png, jpeg, gif, bmp, webp and tiff headers', () => {
 		return b;
 	};
 	assert.deepEqual(readImageInfo(encodePng(17, 19)), { format: 'png', width: 17, height: 19 });
-	assert.deepEqual(readImageInfo(jpegHeader(4000, 3000)), {
+	assert.deepEqual(readImageInfo(jpeg(4000, 3000)), {
 		format: 'jpeg',
 		width: 4000,
 		height: 3000,
@@ -873,7 +855,7 @@ test('readImageInfo reads png, jpeg, gif, bmp, webp and tiff headers', () => {
 	assert.deepEqual(readImageInfo(tiff(true)), { format: 'tiff', width: 1500, height: 70000 });
 	assert.deepEqual(readImageInfo(tiff(false)), { format: 'tiff', width: 1500, height: 70000 });
 	assert.equal(readImageInfo(Buffer.from('not an image')), null);
-	assert.equal(readImageInfo(jpegHeader(10, 10).subarray(0, 12)), null); // truncated before SOF
+	assert.equal(readImageInfo(jpeg(10, 10).subarray(0, 12)), null); // truncated before SOF
 });
 
 test('cli options', () => {

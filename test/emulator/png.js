@@ -34,26 +34,8 @@ const MAX_CACHE_ENTRIES = 32;
 // Checksums
 // ---------------------------------------------------------------------------------------------
 
-let crcTable = null;
-
-function makeCrcTable() {
-	const table = new Int32Array(256);
-	for (let n = 0; n < 256; n++) {
-		let c = n;
-		for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-		table[n] = c;
-	}
-	return table;
-}
-
-/** CRC-32 as used by PNG chunks. Uses zlib's native one when this Node has it (>= 20.15). */
-function crc32(buffer, previous = 0) {
-	if (typeof zlib.crc32 === 'function') return zlib.crc32(buffer, previous);
-	if (!crcTable) crcTable = makeCrcTable();
-	let c = ~previous;
-	for (let i = 0; i < buffer.length; i++) c = crcTable[(c ^ buffer[i]) & 0xff] ^ (c >>> 8);
-	return ~c >>> 0;
-}
+/** CRC-32 as used by PNG chunks: zlib's own (Node >= 20.15, as package.json requires). */
+const crc32 = zlib.crc32;
 
 const ADLER_BASE = 65521;
 // Largest n such that 255n(n+1)/2 + (n+1)(BASE-1) fits in 32 bits: sums may grow that long
@@ -156,7 +138,6 @@ function boundedCache(limit) {
 			}
 			return value;
 		},
-		clear: () => map.clear(),
 	};
 }
 
@@ -480,10 +461,6 @@ function tiffSize(b) {
 }
 
 module.exports = {
-	PNG_SIGNATURE,
-	crc32,
-	adler32,
-	adler32Combine,
 	renderPngParts,
 	renderPng,
 	encodePng,

@@ -301,8 +301,6 @@ function emptyStats() {
 		rateLimited: 0,
 		generated: 0,
 		failedImages: 0,
-		downloaded: 0,
-		downloadedInline: 0,
 		downloadsTotal: 0,
 		inFlight: 0,
 		maxInFlight: 0,
@@ -337,7 +335,7 @@ function createEmulator(options = {}) {
 	let promptAttempts;
 	let sequence;
 
-	function resetState() {
+	function reset() {
 		config = { ...baseConfig, faults: normalizeFaults(baseConfig.faults) };
 		requests = [];
 		sequence = 0;
@@ -349,7 +347,7 @@ function createEmulator(options = {}) {
 		admissions = [];
 		promptAttempts = new Map();
 	}
-	resetState();
+	reset();
 
 	const log = (line) => {
 		if (logger) logger(line);
@@ -604,8 +602,6 @@ function createEmulator(options = {}) {
 			// Inline images reach the client with the response itself: count them as received.
 			res.on('finish', () => {
 				for (const id of record.imageIds) inlineIds.add(id);
-				counters.downloadedInline = inlineIds.size;
-				counters.downloaded = downloadedIds.size + inlineIds.size;
 			});
 		}
 		reply(200, payload);
@@ -741,10 +737,7 @@ function createEmulator(options = {}) {
 			record.bytesSent += sent;
 		});
 		record.completed = finished;
-		if (finished) {
-			downloadedIds.add(id);
-			counters.downloaded = downloadedIds.size + inlineIds.size;
-		}
+		if (finished) downloadedIds.add(id);
 	}
 
 	/**
@@ -875,12 +868,13 @@ function createEmulator(options = {}) {
 		return publicConfig(config);
 	}
 
-	function reset() {
-		resetState();
-	}
-
 	function stats() {
-		return { ...counters, byStatus: { ...counters.byStatus } };
+		return {
+			...counters,
+			downloaded: downloadedIds.size + inlineIds.size,
+			downloadedInline: inlineIds.size,
+			byStatus: { ...counters.byStatus },
+		};
 	}
 
 	return {
@@ -904,11 +898,4 @@ function createEmulator(options = {}) {
 	};
 }
 
-module.exports = {
-	createEmulator,
-	DEFAULT_CONFIG,
-	FAULT_KINDS,
-	RESULT_SHAPES,
-	GENERATE_PATH,
-	MODELS_PATH,
-};
+module.exports = { createEmulator, RESULT_SHAPES };

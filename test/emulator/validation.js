@@ -42,11 +42,16 @@ function formatRatio(ratio) {
 	return Number.isInteger(ratio) ? String(ratio) : ratio.toFixed(4).replace(/0+$/, '');
 }
 
-function checkAspectRatio(label, width, height) {
+/** What is wrong with the shape width x height (of a size or a reference), or null. */
+function aspectRatioProblem(width, height) {
 	const ratio = width / height;
-	if (ratio < 1 / MAX_ASPECT_RATIO || ratio > MAX_ASPECT_RATIO) {
-		fail(`${label}: aspect ratio ${formatRatio(ratio)} out of range [1/16, 16]`);
-	}
+	if (ratio >= 1 / MAX_ASPECT_RATIO && ratio <= MAX_ASPECT_RATIO) return null;
+	return `aspect ratio ${formatRatio(ratio)} out of range [1/16, 16]`;
+}
+
+function checkAspectRatio(label, width, height) {
+	const problem = aspectRatioProblem(width, height);
+	if (problem) fail(`${label}: ${problem}`);
 }
 
 /** `2K`, `4K` (any case) or `WxH` to pixel dimensions; absent means 2048x2048. */
@@ -146,10 +151,8 @@ function referenceImageProblem(declaredFormat, detectedFormat, info) {
 	if (width <= MIN_REFERENCE_SIDE || height <= MIN_REFERENCE_SIDE) {
 		return `${width}x${height}: width and height must be greater than ${MIN_REFERENCE_SIDE}`;
 	}
-	const ratio = width / height;
-	if (ratio < 1 / MAX_ASPECT_RATIO || ratio > MAX_ASPECT_RATIO) {
-		return `${width}x${height}: aspect ratio ${formatRatio(ratio)} out of range [1/16, 16]`;
-	}
+	const ratioProblem = aspectRatioProblem(width, height);
+	if (ratioProblem) return `${width}x${height}: ${ratioProblem}`;
 	if (width * height > MAX_REFERENCE_PIXELS) {
 		return `${width}x${height}: more than 6000x6000 pixels`;
 	}
@@ -283,19 +286,6 @@ function summarizeBody(body, references) {
 module.exports = {
 	ValidationError,
 	validateGenerationBody,
-	resolveSize,
-	inspectReference,
 	countImages,
 	summarizeBody,
-	limits: {
-		MIN_PIXELS,
-		MAX_PIXELS,
-		MAX_ASPECT_RATIO,
-		MAX_REFERENCES,
-		MAX_SET_TOTAL,
-		REFERENCE_FORMATS,
-		MAX_REFERENCE_BYTES,
-		MIN_REFERENCE_SIDE,
-		MAX_REFERENCE_PIXELS,
-	},
 };
