@@ -17,7 +17,7 @@ const path = require('node:path');
 const n8n = require('../test/e2e/lib/n8n');
 const { createEmulator } = require('../test/emulator/server');
 const { renderPng } = require('../test/emulator/png');
-const { rows, seedream, trigger, workflow } = require('../test/e2e/workflows');
+const { node, rows, seedream, trigger, workflow } = require('../test/e2e/workflows');
 
 const ROOT = path.resolve(__dirname, '..');
 const ITEMS = Number(process.env.ITEMS || 20);
@@ -34,85 +34,67 @@ const round = (value, digits = 3) => Number(value.toFixed(digits));
 const prompts = (count, prefix) =>
 	Array.from({ length: count }, (_, n) => ({ prompt: `${prefix} product shot ${n}` }));
 
-function httpChain(name, baseUrl, { retry = false } = {}) {
+const GENERATE_BODY =
+	"={{ JSON.stringify({ prompt: $json.prompt, size: '2K', watermark: true }) }}";
+
+/** Generate (POST) → Split Out → Download (each link as a file): the chain's own nodes. */
+function chainNodes(baseUrl, { retry = false, jsonBody = GENERATE_BODY } = {}) {
 	const retryOptions = retry ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } : {};
 	const credentials = { httpHeaderAuth: { id: 'benchHeaderAuth', name: 'Bench header auth' } };
-	return workflow(name, [
-		trigger(),
-		rows('Prompts', prompts(ITEMS, name)),
-		{
-			id: randomBytes(8).toString('hex'),
-			name: 'Generate',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			position: [0, 0],
-			credentials,
-			...retryOptions,
-			parameters: {
+	return [
+		node(
+			'Generate',
+			'n8n-nodes-base.httpRequest',
+			4.2,
+			{
 				method: 'POST',
 				url: `${baseUrl}/v3/seedream-4.5`,
 				authentication: 'genericCredentialType',
 				genericAuthType: 'httpHeaderAuth',
 				sendBody: true,
 				specifyBody: 'json',
-				jsonBody: "={{ JSON.stringify({ prompt: $json.prompt, size: '2K', watermark: true }) }}",
+				jsonBody,
 				options: {},
 			},
-		},
-		{
-			id: randomBytes(8).toString('hex'),
-			name: 'Split Out',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { fieldToSplitOut: 'images', options: {} },
-		},
-		{
-			id: randomBytes(8).toString('hex'),
-			name: 'Download',
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			position: [0, 0],
-			...retryOptions,
-			parameters: {
+			{ credentials, ...retryOptions },
+		),
+		node('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'images', options: {} }),
+		node(
+			'Download',
+			'n8n-nodes-base.httpRequest',
+			4.2,
+			{
 				url: '={{ $json.images }}',
 				options: { response: { response: { responseFormat: 'file' } } },
 			},
-		},
+			retryOptions,
+		),
+	];
+}
+
+/** What a user builds instead: one generation per prompt item, each image downloaded. */
+function httpChain(name, baseUrl, options) {
+	return workflow(name, [
+		trigger(),
+		rows('Prompts', prompts(ITEMS, name)),
+		chainNodes(baseUrl, options),
 	]);
 }
 
 /** The HTTP chain for one 4K image set of `count` (memory baseline: n8n's own streaming). */
 function httpSetChain(name, baseUrl, count) {
-	const chain = httpChain(name, baseUrl);
-	chain.nodes = chain.nodes.filter((node) => !['Prompts', 'Prompts (list)'].includes(node.name));
-	const generate = chain.nodes.find((node) => node.name === 'Generate');
-	generate.parameters.jsonBody = JSON.stringify({
+	const jsonBody = JSON.stringify({
 		prompt: `a set of ${count} images`,
 		size: '4K',
 		sequential_image_generation: 'auto',
 		sequential_image_generation_options: { max_images: count },
 	});
-	const start = chain.nodes[0].name;
-	chain.connections = {
-		[start]: { main: [[{ node: 'Generate', type: 'main', index: 0 }]] },
-		Generate: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-		'Split Out': { main: [[{ node: 'Download', type: 'main', index: 0 }]] },
-	};
-	return chain;
+	return workflow(name, [trigger(), chainNodes(baseUrl, { jsonBody })]);
 }
 
 /** n8n's Read/Write Files node: one item with binary `data` per file matching `glob`. */
-function readFiles(glob) {
-	return {
-		id: randomBytes(8).toString('hex'),
-		name: 'Read Files',
-		type: 'n8n-nodes-base.readWriteFile',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { fileSelector: glob, options: {} },
-	};
-}
+const readFiles = (glob) =>
+	node('Read Files', 'n8n-nodes-base.readWriteFile', 1, { fileSelector: glob, options: {} });
 
 function seedreamFlow(name, count, options) {
 	return workflow(name, [
@@ -229,6 +211,11 @@ async function main() {
 	);
 	const emulator = createEmulator({ apiKey: KEY });
 	const baseUrl = await emulator.start();
+	/** The emulator's defaults (no latency, no limits, no records) plus `config`. */
+	const fresh = (config) => {
+		emulator.reset();
+		emulator.configure(config);
+	};
 	const install = await n8n.ensureN8n({ log: progress });
 	const tarball = await n8n.packPackage({ repoDir: ROOT, log: false });
 	const filesDir = path.join(os.tmpdir(), `seedream-bench-${process.pid}`);
@@ -325,8 +312,7 @@ async function main() {
 		if (wants('speed')) {
 			// Unlimited API.
 			progress('unlimited API: Seedream at concurrency 4');
-			emulator.reset();
-			emulator.configure({ latencyMs: LATENCY_MS });
+			fresh({ latencyMs: LATENCY_MS });
 			const seedreamRun = await execute(instance, ids.seedream);
 			if (imagesOut(seedreamRun.execution, 'Seedream') !== ITEMS)
 				throw new Error('Seedream did not deliver every image');
@@ -354,8 +340,7 @@ async function main() {
 		if (wants('ratelimit')) {
 			// Rate-limited API, as the real one is.
 			const rateLimited = async (label, id, lastNode, nodes) => {
-				emulator.reset();
-				emulator.configure({ latencyMs: LATENCY_MS, maxConcurrent: RATE_K, perMinute: RATE_R });
+				fresh({ latencyMs: LATENCY_MS, maxConcurrent: RATE_K, perMinute: RATE_R });
 				progress(`rate-limited API: ${label}`);
 				const run = await execute(instance, id);
 				const delivered = imagesOut(run.execution, lastNode);
@@ -380,13 +365,7 @@ async function main() {
 
 		if (wants('memory')) {
 			// Memory, filesystem binary mode.
-			emulator.reset();
-			emulator.configure({
-				latencyMs: 0,
-				maxConcurrent: Infinity,
-				perMinute: Infinity,
-				imageBytes: 8_000_000,
-			});
+			fresh({ imageBytes: 8_000_000 });
 			for (let n = 0; n < 14; n++) {
 				writeFileSync(
 					path.join(filesDir, 'refs14', `ref-${String(n).padStart(2, '0')}.png`),
@@ -405,9 +384,7 @@ async function main() {
 			}
 			progress('memory: idle');
 			const idle = await execute(instance, ids.idle);
-			progress('memory: 14 references of 9 MB');
-			emulator.reset();
-			emulator.configure({ imageBytes: 8_000_000 });
+			progress('memory: 14 references of 9 MB'); // the idle run sent no request
 			const refs14 = await execute(instance, ids.refs14);
 			if (!refs14.ok)
 				throw new Error(
@@ -416,8 +393,6 @@ async function main() {
 			const bodyMb = emulator.requests[0].bodyBytes / 1024 / 1024;
 			// Each image-set case runs MEMORY_ROUNDS times, interleaved, and the median is shown:
 			// when V8 collects the downloads' spent buffers varies from run to run by ±30 MB.
-			emulator.reset();
-			emulator.configure({ imageBytes: 8_000_000 });
 			const bare = path.join(filesDir, 'bare');
 			const cases = {
 				out1: async () => await peakOf(instance, ids.out1, 'Seedream', 1),
@@ -441,8 +416,6 @@ async function main() {
 					`memory: round ${round}/${MEMORY_ROUNDS}: 4K sets of 1, 14 and 3 × 14 images (node, HTTP chain, bare Node.js)`,
 				);
 				for (const [name, run] of Object.entries(cases)) runs[name].push(await run());
-				emulator.reset(); // the emulator keeps every image it made; start each round afresh
-				emulator.configure({ imageBytes: 8_000_000 });
 			}
 			const mb = Object.fromEntries(
 				Object.entries(runs).map(([name, values]) => [name, median(values)]),
