@@ -48,7 +48,7 @@ async function main() {
 		step(`Started the HighwayAPI emulator at ${baseUrl} (set HIGHWAY_API_KEY to call the real API)`);
 	}
 
-	const instances = [];
+	let instance;
 	try {
 		step('Preparing n8n 2.41.1 (installed once into ~/.cache/n8n-nodes-seedream, about 5 minutes the first time)');
 		await n8n.ensureN8n({ log: (line) => say(`  ${String(line).trimEnd()}`) });
@@ -58,8 +58,7 @@ async function main() {
 		say(`  ${path.basename(tarball)}`);
 
 		step('Installing it into a fresh n8n user folder as a community package');
-		const instance = await n8n.createInstance({ binaryMode: 'filesystem', tarball, log: false });
-		instances.push(instance);
+		instance = await n8n.createInstance({ binaryMode: 'filesystem', tarball, log: false });
 		const credential = workflow.nodes.find((node) => node.credentials?.highwayApi)?.credentials.highwayApi;
 		await instance.importCredentials([
 			{ id: credential.id, name: credential.name, type: 'highwayApi', data: { apiKey, baseUrl } },
@@ -72,7 +71,7 @@ async function main() {
 		const result = await instance.execute(id, { timeoutMs: 30 * 60 * 1000 });
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
 		if (!result.ok) {
-			const error = n8n.nodeError(result.execution, 'Seedream') ?? n8n.nodeError(result.execution);
+			const error = n8n.nodeError(result.execution, 'Seedream') ?? result.error;
 			throw new Error(`The workflow failed: ${error?.message ?? 'see above'}${error?.description ? `\n  ${error.description}` : ''}`);
 		}
 		const items = n8n.nodeOutput(result.execution, 'Seedream');
@@ -106,7 +105,7 @@ async function main() {
 			say(`\nThe emulator generated ${stats.generated} image(s) and served ${stats.downloaded}.`);
 		}
 	} finally {
-		await Promise.all(instances.map((instance) => instance.cleanup()));
+		await instance?.cleanup();
 		await emulator?.stop();
 	}
 }

@@ -8,7 +8,6 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
 const n8n = require('../test/e2e/lib/n8n');
@@ -16,15 +15,11 @@ const { createEmulator } = require('../test/emulator/server');
 
 const ROOT = path.resolve(__dirname, '..');
 const PORT = Number(process.env.PORT || 5678);
-const CACHE =
-	process.env.SEEDREAM_N8N_CACHE ||
-	path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-seedream');
-const DEV_DIR = path.join(CACHE, 'dev');
 const say = (line) => process.stdout.write(`[dev] ${line}\n`);
 
-function devSettings() {
-	mkdirSync(DEV_DIR, { recursive: true });
-	const file = path.join(DEV_DIR, 'settings.json');
+function devSettings(devDir) {
+	mkdirSync(devDir, { recursive: true });
+	const file = path.join(devDir, 'settings.json');
 	if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
 	const settings = { encryptionKey: randomBytes(24).toString('hex'), apiKey: `dev-${randomBytes(8).toString('hex')}` };
 	writeFileSync(file, JSON.stringify(settings, null, 2));
@@ -38,7 +33,9 @@ async function main() {
 		throw new Error('npm run build failed');
 	}
 
-	const settings = devSettings();
+	// Next to the provisioned n8n, in the cache provision-n8n.sh chose.
+	const devDir = path.join(path.dirname(install.dir), 'dev');
+	const settings = devSettings(devDir);
 	const emulator = createEmulator({ apiKey: settings.apiKey, latencyMs: 1500 });
 	let emulatorUrl;
 	try {
@@ -50,7 +47,7 @@ async function main() {
 
 	const env = n8n.buildEnv(install, {
 		...n8n.QUIET_ENV,
-		N8N_USER_FOLDER: path.join(DEV_DIR, 'user'),
+		N8N_USER_FOLDER: path.join(devDir, 'user'),
 		N8N_ENCRYPTION_KEY: settings.encryptionKey,
 		N8N_PORT: PORT,
 		N8N_RUNNERS_BROKER_PORT: PORT + 1000,
@@ -59,7 +56,7 @@ async function main() {
 		N8N_SECURE_COOKIE: 'false',
 	});
 	mkdirSync(env.N8N_USER_FOLDER, { recursive: true });
-	const credentials = path.join(DEV_DIR, 'credentials.json');
+	const credentials = path.join(devDir, 'credentials.json');
 	writeFileSync(
 		credentials,
 		JSON.stringify([
@@ -85,11 +82,7 @@ async function main() {
 		env,
 		stdio: 'inherit',
 	});
-	const stop = async () => {
-		watch.kill();
-		server.kill('SIGTERM');
-		await emulator.stop();
-	};
+	const stop = () => server.kill('SIGTERM'); // its exit handler stops the rest
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
 	server.on('exit', async (code) => {
