@@ -296,17 +296,20 @@ describe('HighwayAPI emulator', () => {
 			[{ prompt: 42 }, 'prompt must be a string'],
 			[
 				{ prompt: 'x', size: '1024x1024' },
-				'size 1024x1024: total pixels 1048576 out of range [3686400, 16777216]',
+				'size 1024x1024: total pixels 1048576 out of range [3686400, 16777216] for seedream-4.5',
 			],
 			[
 				{ prompt: 'x', size: '16384x225' },
 				'size 16384x225: aspect ratio 72.8178 out of range [1/16, 16]',
 			],
-			[{ prompt: 'x', size: '3K' }, 'size 3K: expected "2K", "4K" or "WxH" such as "2048x2048"'],
-			[{ prompt: 'x', image: [] }, 'image has 0 entries; expected 1 to 14'],
 			[
-				{ prompt: 'x', image: Array(15).fill('https://example.com/a.png') },
-				'image has 15 entries; expected 1 to 14',
+				{ prompt: 'x', size: 'big' },
+				'size big: seedream-4.5 takes "2K", "4K" or "WxH" such as "2048x2048"',
+			],
+			[{ prompt: 'x', image: [] }, 'image has 0 entries; expected 1 to 14 for seedream-4.5'],
+			[
+				{ prompt: 'x', image: 'https://e.com/a.png' },
+				'image must be an array of URLs or data URIs',
 			],
 			[
 				{ prompt: 'x', image: ['https://e.com/a.png', 'ftp://e.com/b.png'] },
@@ -359,7 +362,7 @@ describe('HighwayAPI emulator', () => {
 			],
 			[
 				{ prompt: 'x', optimize_prompt_options: { mode: 'slow' } },
-				'optimize_prompt_options.mode must be one of standard, fast',
+				'optimize_prompt_options.mode must be standard for seedream-4.5',
 			],
 			[[1, 2], 'request body must be a JSON object'],
 		];
@@ -441,7 +444,11 @@ describe('HighwayAPI emulator', () => {
 		const models = await request('GET', `${base}/openai/v1/models`, { headers: AUTH });
 		assert.deepEqual(models.json(), {
 			object: 'list',
-			data: [{ id: 'seedream-4.5', object: 'model' }],
+			data: [
+				{ id: 'seedream-4.5', object: 'model' },
+				{ id: 'seedream-5.0-lite', object: 'model' },
+				{ id: 'seedream-4.0', object: 'model' },
+			],
 		});
 		const badModels = await request('GET', `${base}/openai/v1/models`, {
 			headers: { authorization: 'Bearer nope' },
