@@ -1,1 +1,4 @@
 export function makeTempDir(prefix: string): string;
+export function readRepoFile(path: string): string;
+export function writeRepoFile(path: string, text: string): void;
+export function writeDocs(): boolean;

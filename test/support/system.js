@@ -1,8 +1,15 @@
 // What linted test code may not import itself (node built-ins), in one small module.
-const { mkdtempSync } = require('node:fs');
+const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
+const ROOT = join(__dirname, '..', '..');
+
 module.exports = {
 	makeTempDir: (prefix) => mkdtempSync(join(tmpdir(), prefix)),
+	/** A file of the repository, by its path from the top. */
+	readRepoFile: (path) => readFileSync(join(ROOT, path), 'utf8'),
+	writeRepoFile: (path, text) => writeFileSync(join(ROOT, path), text),
+	/** Whether the run was asked to rewrite generated documentation (npm run readme:models). */
+	writeDocs: () => process.env.SEEDREAM_WRITE_DOCS === '1',
 };
