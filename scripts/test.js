@@ -22,6 +22,8 @@ const steps = [
 	// n8n's community scanner on this checkout and on the tarball npm would publish, with the
 	// tarball's file list checked; then the same scan must fail on planted problems.
 	{ name: 'scan', run: () => runNodeTests('scan', ['test/package/scan.test.js']) },
+	// The GitHub workflows through actionlint (offline), the release path and the changelog.
+	{ name: 'release', run: () => runNodeTests('release', ['test/package/release.test.js']) },
 	{ name: 'unit', run: () => runJest('unit', ['-c', 'jest.config.js']) },
 	{ name: 'emulator', run: runEmulatorSelfTest },
 	{ name: 'faults', run: () => runJest('faults', ['-c', 'jest.emulator.config.js', '--runInBand']) },
