@@ -106,4 +106,10 @@ describe('buildRequestBody', () => {
 		const body = await buildRequestBody(untouchable, request({ references: odd.map((value, index) => url(value, index + 1)) }));
 		expect(JSON.parse(body.toString('utf8'))).toEqual({ ...requestFields(request()), image: odd });
 	});
+
+	test('one reference that doubles once escaped, far past the size estimate, is written whole', async () => {
+		const quoted = `https://a.example/?q=${'"'.repeat(4000)}`;
+		const body = await buildRequestBody(untouchable, request({ references: [url(quoted)] }));
+		expect(JSON.parse(body.toString('utf8')).image).toEqual([quoted]);
+	});
 });

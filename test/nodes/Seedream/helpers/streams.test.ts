@@ -74,6 +74,21 @@ describe('readUpTo', () => {
 		expect(await reading).toHaveLength(12);
 	});
 
+	test('destroys what it read, even a source that would not close itself', async () => {
+		let destroyed = false;
+		async function* chunks() {
+			yield bytes(10);
+			yield bytes(10);
+		}
+		const source = Object.assign(chunks(), {
+			destroy: () => {
+				destroyed = true;
+			},
+		});
+		expect(await readUpTo(source, 100)).toHaveLength(20);
+		expect(destroyed).toBe(true);
+	});
+
 	test('a stream that breaks rejects with its error, and is destroyed', async () => {
 		const stream = byteStream([bytes(4)], { end: false });
 		const reading = readUpTo(stream, 100);
