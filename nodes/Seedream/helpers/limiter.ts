@@ -11,12 +11,16 @@ export class Limiter {
 
 	private limit: number;
 
+	/** The setting as a whole number of at least one: the limit starts here and never exceeds it. */
+	private readonly maxLimit: number;
+
 	private successes = 0;
 
 	private readonly waiting: Array<() => void> = [];
 
-	constructor(private readonly maxLimit: number) {
-		this.limit = Math.max(1, Math.floor(maxLimit));
+	constructor(maxLimit: number) {
+		this.maxLimit = Math.max(1, Math.floor(maxLimit));
+		this.limit = this.maxLimit;
 	}
 
 	async run<T>(task: () => Promise<T>): Promise<T> {
