@@ -92,7 +92,7 @@ export async function generateImages(
 			retryAfterMs = parseRetryAfter(outcome.headers['retry-after']);
 		}
 		const waitMs = retryDelay(failure, attempt, policy, retryAfterMs);
-		if (waitMs === undefined) throw new ApiRequestError(failure);
+		if (waitMs === undefined) throw new ApiRequestError({ ...failure, retryAfterMs });
 		if (failure.rateLimited) {
 			policy.limiter.onRateLimited();
 			policy.gate.holdFor(waitMs);
