@@ -7,6 +7,8 @@
 //                  HTTP on 127.0.0.1 (fault suite and a 500-item soak)
 //   5. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
 //                  headless against the emulator
+//   6. agent       jest: the node as a tool of n8n's AI Agent (3.1 and 2.2) in that real n8n,
+//                  the model a scripted OpenAI-compatible mock, the API the emulator
 // Ends with one plain line "N passed, M failed" counting every test of every step.
 // `--only unit,lint` runs a subset.
 const { spawnSync } = require('node:child_process');
@@ -28,6 +30,7 @@ const steps = [
 	{ name: 'emulator', run: runEmulatorSelfTest },
 	{ name: 'faults', run: () => runJest('faults', ['-c', 'jest.emulator.config.js', '--runInBand']) },
 	{ name: 'e2e', run: () => runJest('e2e', ['-c', 'jest.e2e.config.js', '--runInBand']) },
+	{ name: 'agent', run: () => runJest('agent', ['-c', 'jest.agent.config.js', '--runInBand']) },
 ];
 
 function banner(text) {
