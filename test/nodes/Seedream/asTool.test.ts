@@ -13,6 +13,7 @@ import { DEFAULT_TOOL_DESCRIPTION } from '../../../nodes/Seedream/actions/tool.d
 import { API_HOST, API_PATH } from '../../support/api';
 import { dataUri, png } from '../../support/images';
 import { unmatchedRequests } from '../../support/nockLifecycle';
+import { readRepoFile } from '../../support/system';
 import { runAsTool, TOOL_TYPE, type ToolRunKind } from '../../support/toolEngine';
 
 const CDN_HOST = 'https://cdn.example.test';
@@ -41,6 +42,15 @@ function answerOf(observation: string): IDataObject {
 	}
 	return parsed;
 }
+
+test('the README quotes the default tool description as the model reads it', () => {
+	const quoted = readRepoFile('README.md')
+		.split('\n')
+		.filter((line) => line.startsWith('> '))
+		.map((line) => line.slice(2))
+		.join(' ');
+	expect(quoted).toContain(DEFAULT_TOOL_DESCRIPTION);
+});
 
 describe.each<[string, ToolRunKind]>([
 	['in its own run, as AI Agent 3.x runs tools', 'ownRun'],
