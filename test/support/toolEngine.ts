@@ -8,13 +8,16 @@
  * - `inProcess`, as AI Agent 2.x and the MCP Server Trigger do: the caller asks n8n-core for its
  *   `ai_tool` connections, gets the tool n8n builds from the node (name, description, $fromAI
  *   schema) and invokes it; n8n-core runs the node in a SupplyDataContext, where
- *   `isToolExecution()` is true. (On a queue-mode worker the MCP trigger builds the same
- *   SupplyDataContext itself.)
+ *   `isToolExecution()` is true.
+ * - `mcpQueue`, as a queue-mode worker runs an MCP Server Trigger's tool call (n8n's
+ *   JobProcessor.invokeTool): a SupplyDataContext for `ai_tool` built by hand, the node's
+ *   execute() called on it, the items' JSON sent back.
  *
  * The stand-in agents are not n8n's: they turn the tool's answer into the text a model reads the
  * way n8n's agents do (3.x: `buildObservation`, JSON of the items' `json` or the error message;
- * 2.x: the string the tool returns). The real agents are proven in test/e2e/agent.
+ * 2.x: the string the tool returns). The real agents are proven in test/e2e/aiAgent.agent.test.js.
  */
+import { SupplyDataContext } from 'n8n-core';
 import type {
 	EngineRequest,
 	EngineResponse,
@@ -26,7 +29,10 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 	IRun,
+	IRunExecutionData,
 	ITaskData,
+	IWorkflowExecuteAdditionalData,
+	Workflow,
 } from 'n8n-workflow';
 
 import { Seedream } from '../../nodes/Seedream/Seedream.node';
@@ -166,12 +172,60 @@ class Start implements INodeType {
 	}
 }
 
+/** What n8n's execution contexts hold and JobProcessor.invokeTool uses. */
+interface ContextInternals {
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
+	runExecutionData: IRunExecutionData;
+}
+
+/** Like a queue-mode worker running an MCP Server Trigger's tool call (JobProcessor.invokeTool). */
+class McpQueueAgent implements INodeType {
+	description = agentDescription('mcpQueueAgent');
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const tool = await connectedTool(this);
+		const { workflow, additionalData, runExecutionData } = this as unknown as ContextInternals;
+		const toolNode = workflow.getNode('Seedream')!;
+		const nodeType = workflow.nodeTypes.getByNameAndVersion(toolNode.type, toolNode.typeVersion);
+		const inputData = [[{ json: {} }]];
+		const context = new SupplyDataContext(
+			workflow,
+			toolNode,
+			additionalData,
+			'webhook',
+			runExecutionData,
+			0,
+			inputData[0],
+			{ main: inputData },
+			'ai_tool',
+			{ node: toolNode, data: { main: inputData }, source: null },
+			[],
+			undefined,
+			this.getNode(),
+		);
+		context.addInputData('ai_tool', [[{ json: argsOf(this) }]]);
+		let observation: string;
+		try {
+			const result = (await nodeType.execute!.call(
+				context as unknown as IExecuteFunctions,
+			)) as INodeExecutionData[][];
+			observation = JSON.stringify(result[0].flatMap((item) => item.json));
+		} catch (error) {
+			observation = `THROWN: ${(error as Error).message}`;
+		}
+		const call: ToolCall = { ...describe(tool), observation };
+		return [[{ json: call as unknown as IDataObject }]];
+	}
+}
+
 registerNodeType(TOOL_TYPE, toolVariant());
+registerNodeType('test.mcpQueueAgent', new McpQueueAgent());
 registerNodeType('test.start', new Start());
 registerNodeType('test.ownRunAgent', new OwnRunAgent());
 registerNodeType('test.inProcessAgent', new InProcessAgent());
 
-export type ToolRunKind = 'ownRun' | 'inProcess';
+export type ToolRunKind = 'ownRun' | 'inProcess' | 'mcpQueue';
 
 export interface ToolRunResult {
 	run?: IRun;
@@ -200,7 +254,7 @@ export async function runAsTool(
 	const agent: INode = {
 		id: 'agent',
 		name: 'Agent',
-		type: kind === 'ownRun' ? 'test.ownRunAgent' : 'test.inProcessAgent',
+		type: `test.${kind}Agent`,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: { args: JSON.stringify(args) },

@@ -55,6 +55,7 @@ test('the README quotes the default tool description as the model reads it', () 
 describe.each<[string, ToolRunKind]>([
 	['in its own run, as AI Agent 3.x runs tools', 'ownRun'],
 	['in-process, as AI Agent 2.x and the MCP Server Trigger call tools', 'inProcess'],
+	['on a queue-mode worker, as it runs an MCP Server Trigger\'s tool call', 'mcpQueue'],
 ])('as a tool %s', (_label, kind) => {
 	test('the model sees the default description and the arguments it can fill', async () => {
 		nock(API_HOST).post(API_PATH).reply(200, { images: [link('one')] });
