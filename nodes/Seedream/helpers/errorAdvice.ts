@@ -7,9 +7,9 @@ export interface Advice {
 	description: string;
 	/**
 	 * For an AI agent's model, which reads only an error's message: whether anything was billed,
-	 * whether calling again would help or pay again, and when.
+	 * whether calling again would help or pay again, and when. Given when the context asks.
 	 */
-	forModel: string;
+	forModel?: string;
 }
 
 const AUTH_CODES = new Set(['FAILED_TO_AUTH', 'INVALID_API_KEY', 'AuthenticationError']);
@@ -50,11 +50,19 @@ function paidLinksText(failure: ApiFailure): string {
 	return links.length ? `The links, valid for about 24 hours: ${links.join(' ')}. ` : '';
 }
 
-/** What went wrong in the user's words, and what to do about it. */
-export function adviseOnApiFailure(
+/**
+ * What went wrong in the user's words, and what to do about it; in a tool run, also what the
+ * model needs to act.
+ */
+export function adviseOnApiFailure(failure: ApiFailure, context: AdviceContext): Advice {
+	const { message, description, forModel } = advise(failure, context);
+	return context.forModel ? { message, description, forModel } : { message, description };
+}
+
+function advise(
 	failure: ApiFailure,
 	{ timeoutSeconds, modelName }: AdviceContext,
-): Advice {
+): Required<Advice> {
 	const code = failure.code ?? '';
 	const status = failure.statusCode;
 	const said = failure.message;
@@ -92,9 +100,10 @@ export function adviseOnApiFailure(
 			description:
 				`${paidLinksText(failure)}The images were generated and billed; download them from the links, ` +
 				'or turn off Options → Download Images to get the links without downloading.',
-			forModel:
+			forModel: (
 				'The images were generated and billed: do not call again for them. ' +
-				paidLinksText(failure).replace('The links', 'Give the user the links'),
+				paidLinksText(failure).replace('The links', 'Give the user the links')
+			).trim(),
 		};
 	}
 	if (failure.timedOut) {

@@ -49,7 +49,7 @@ export function apiError(
 	// NodeApiError swaps a message that mentions a network code (ECONNRESET …) for a generic
 	// one; ours already says what happened and what to do.
 	error.message = context.forModel
-		? joinSentences(advice.message, advice.forModel)
+		? joinSentences(advice.message, advice.forModel ?? '')
 		: advice.message;
 	return error;
 }

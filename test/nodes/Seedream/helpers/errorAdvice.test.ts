@@ -204,3 +204,55 @@ describe('the network', () => {
 		expect(advice.description).toMatch(/Turn on "Retry After Timeout or Lost Connection"/);
 	});
 });
+
+describe('for an AI agent\'s model, which reads the message only', () => {
+	const forModel = { ...context, forModel: true };
+	const modelReads = (fields: Partial<ApiFailure> & { message: string }) => advise(fields, forModel).forModel;
+
+	test('a workflow step gets no model text: the advice for people is unchanged', () => {
+		expect(advise({ message: 'x', statusCode: 429, rateLimited: true })).not.toHaveProperty('forModel');
+	});
+
+	test.each<[string, Partial<ApiFailure> & { message: string }, string]>([
+		['a rate limit with Retry-After', { message: 'x', statusCode: 429, rateLimited: true, retryAfterMs: 29_200 },
+			'Nothing was generated or billed. Wait 30 seconds, then call again once.'],
+		['a rate limit without it', { message: 'x', statusCode: 429, rateLimited: true },
+			'Nothing was generated or billed. Wait about a minute, then call again once.'],
+		['a bad key', { message: 'x', statusCode: 401, code: 'FAILED_TO_AUTH' },
+			"Nothing was generated or billed. Calling again will not help; tell the user. The workflow's HighwayAPI API key must be fixed."],
+		['no balance', { message: 'x', statusCode: 403, code: 'NOT_ENOUGH_BALANCE' },
+			'Nothing was generated or billed. Calling again will not help until the HighwayAPI account is topped up; tell the user (if they say the balance is fine, wait a minute and call once more).'],
+		['the content policy', { message: 'x', statusCode: 400, code: 'ILLEGAL_PROMPT' },
+			'Nothing was billed. Rephrase the prompt (or use other reference images) and call again.'],
+		['an invalid request', { message: 'x', statusCode: 400, code: 'INVALID_REQUEST_BODY' },
+			'Nothing was billed. Correct what the message names and call again.'],
+		['a 403 for the model', { message: 'x', statusCode: 403 },
+			'Nothing was generated or billed. Calling again will not help; tell the user. The API key may not use Seedream 5.0 Lite.'],
+		['a server error', { message: 'x', statusCode: 500, attempts: 5 },
+			'The API had a server error, which is not billed. Wait about a minute, then call again once.'],
+		['no images', { message: 'x', code: 'NO_IMAGES' },
+			'Nothing was generated or billed. Rephrase the prompt and call again once.'],
+		['a connection that never reached the API', { message: 'ECONNREFUSED' },
+			'Nothing was sent or billed. Calling again will not help; tell the user.'],
+	])('%s: what was billed and what to do', (_label, fields, expected) => {
+		expect(modelReads(fields)).toBe(expected);
+	});
+
+	test.each<[string, Partial<ApiFailure> & { message: string }]>([
+		['a timeout', { message: 'x', timedOut: true, uncertain: true }],
+		['a 504', { message: 'x', statusCode: 504, uncertain: true }],
+		['an unreadable answer', { message: 'x', statusCode: 200, code: 'MALFORMED_RESPONSE', uncertain: true }],
+		['a connection lost after sending', { message: 'socket hang up', uncertain: true }],
+	])('%s: the images may be billed, so calling again may pay twice', (_label, fields) => {
+		expect(modelReads(fields)).toMatch(
+			/The images may have been generated and billed anyway, so calling again may pay twice: ask the user before trying again\./,
+		);
+	});
+
+	test('paid images that could not be delivered: their links, and not to call again', () => {
+		const failure = { code: 'NOT_DOWNLOADED', message: 'x', paidLinks: ['https://cdn.example.com/a.png', 'https://cdn.example.com/b.png'] };
+		expect(modelReads(failure)).toBe(
+			'The images were generated and billed: do not call again for them. Give the user the links, valid for about 24 hours: https://cdn.example.com/a.png https://cdn.example.com/b.png.',
+		);
+	});
+});

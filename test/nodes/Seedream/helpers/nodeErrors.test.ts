@@ -96,3 +96,23 @@ describe('apiError', () => {
 		expect(everything).not.toMatch(/Authorization/i);
 	});
 });
+
+describe('in a tool run, the message carries what the model needs', () => {
+	const forModel: AdviceContext = { ...context, forModel: true };
+
+	test('an API failure: the advice for the model joins the message; the description stays for people', () => {
+		const failure = makeFailure({ statusCode: 429, code: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests', rateLimited: true, attempts: 3, retryAfterMs: 5000 });
+		const error = asNodeError(node, new ApiRequestError(failure), 0, forModel);
+		expect(error.message).toBe(
+			'HighwayAPI rate limit still exceeded after 3 attempts: Too many requests. Nothing was generated or billed. Wait 5 seconds, then call again once.',
+		);
+		expect(error.description).toMatch(/Lower Options → Concurrency/);
+	});
+
+	test('bad input: the model chose the arguments, so it is told it can fix them', () => {
+		const error = asNodeError(node, new InvalidInput('The prompt is empty: expected a description', 'Fill in "Prompt".'), 0, forModel);
+		expect(error.message).toBe(
+			'The prompt is empty: expected a description. Nothing was sent or billed: correct the arguments and call again.',
+		);
+	});
+});
