@@ -29,7 +29,7 @@ export function adviseOnApiFailure(failure: ApiFailure, timeoutSeconds: number):
 			message: `Seedream did not answer within ${timeoutSeconds} s${attemptsText(failure)}`,
 			description:
 				'Image sets and 4K images can take minutes. Raise Options → Timeout. The API may still ' +
-				'have generated (and billed) the images; turn on "Retry After Timeout or Lost Connection" ' +
+				'have generated (and billed) the images; turn on Options → "Retry After Timeout" ' +
 				'only if paying twice is acceptable.',
 		};
 	}
@@ -81,8 +81,8 @@ export function adviseOnApiFailure(failure: ApiFailure, timeoutSeconds: number):
 		return {
 			message: `Seedream sent an answer that could not be read${attemptsText(failure)}`,
 			description:
-				`${said}. The images may have been generated and billed; turn on "Retry After ` +
-				'Timeout or Lost Connection" to retry automatically.',
+				`${said}. The images may have been generated and billed; turn on Options → "Retry ` +
+				'After Timeout" to retry automatically.',
 		};
 	}
 	if (status !== undefined) {
@@ -98,7 +98,7 @@ export function adviseOnApiFailure(failure: ApiFailure, timeoutSeconds: number):
 		message: `Could not reach Seedream${attemptsText(failure)}: ${said}`,
 		description: failure.uncertain
 			? 'The connection was lost after the request was sent, so the API may have generated (and ' +
-				'billed) the images. Turn on "Retry After Timeout or Lost Connection" to retry automatically.'
+				'billed) the images. Turn on Options → "Retry After Timeout" to retry automatically.'
 			: 'Check the Base URL in the HighwayAPI credential and the network connection.',
 	};
 }

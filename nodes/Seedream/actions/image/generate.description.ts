@@ -9,6 +9,8 @@ import {
 	MAX_CONCURRENCY,
 	MAX_IMAGES_TOTAL,
 	MAX_REFERENCE_IMAGES,
+	MAX_TOTAL_PIXELS,
+	MIN_TOTAL_PIXELS,
 } from '../../helpers/constants';
 
 const properties: INodeProperties[] = [
@@ -110,7 +112,8 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		default: 2048,
 		typeOptions: { minValue: 1, numberPrecision: 0 },
-		description: 'In pixels. Width × height must be 3,686,400 to 16,777,216 pixels.',
+		description: 'In pixels',
+		hint: `Width × height: ${MIN_TOTAL_PIXELS.toLocaleString('en-US')} to ${MAX_TOTAL_PIXELS.toLocaleString('en-US')} pixels (e.g. 2048 × 2048 up to 4096 × 4096)`,
 		displayOptions: { show: { size: ['custom'] } },
 	},
 	{
@@ -119,7 +122,8 @@ const properties: INodeProperties[] = [
 		type: 'number',
 		default: 2048,
 		typeOptions: { minValue: 1, numberPrecision: 0 },
-		description: 'In pixels. The aspect ratio must be between 1:16 and 16:1.',
+		description: 'In pixels',
+		hint: 'Width ÷ height: between 1:16 and 16:1',
 		displayOptions: { show: { size: ['custom'] } },
 	},
 	{
@@ -169,7 +173,7 @@ const properties: INodeProperties[] = [
 				description: 'Name of the binary property that holds each generated image',
 			},
 			{
-				displayName: 'Combine Items Into One Request',
+				displayName: 'Combine Into One Request',
 				name: 'combineItems',
 				type: 'boolean',
 				default: false,
@@ -230,7 +234,7 @@ const properties: INodeProperties[] = [
 				description: 'Let the model rewrite the prompt before generating. Not sent unless set.',
 			},
 			{
-				displayName: 'Retry After Timeout or Lost Connection',
+				displayName: 'Retry After Timeout',
 				name: 'retryUncertain',
 				type: 'boolean',
 				default: false,
