@@ -67,8 +67,13 @@ async function openEditor({ executablePath, url, viewport = { width: 1280, heigh
 
 /** Saves a screenshot of the page (or of `locator`) as `<dir>/<name>.png` in each of `dirs`. */
 async function screenshot(page, dirs, name, locator) {
-	for (const close of await page.locator('.el-notification__closeBtn:visible').all())
-		await close.click(); // toasts
+	const toasts = page.locator('.el-notification');
+	for (const close of await toasts.locator('.el-notification__closeBtn:visible').all())
+		await close.click();
+	await toasts
+		.first()
+		.waitFor({ state: 'hidden', timeout: 3000 })
+		.catch(() => {}); // they fade out
 	const [first, ...rest] = dirs;
 	fs.mkdirSync(first, { recursive: true });
 	const file = path.join(first, `${name}.png`);
