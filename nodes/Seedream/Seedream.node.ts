@@ -1,7 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import * as image from './actions/image';
+import { properties } from './actions/properties';
 import { router } from './actions/router';
 
 export class Seedream implements INodeType {
@@ -13,23 +18,13 @@ export class Seedream implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Generate images with ByteDance Seedream 4.5 through HighwayAPI, from a prompt and optional reference images',
+			'Generate images with ByteDance Seedream (4.5, 5.0 Lite, 4.0) through HighwayAPI, from a prompt and optional reference images',
 		defaults: { name: 'Seedream' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'highwayApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Image', value: 'image' }],
-				default: 'image',
-			},
-			...image.description,
-		],
+		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

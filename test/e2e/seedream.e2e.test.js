@@ -9,6 +9,7 @@ const path = require('node:path');
 const { createEmulator } = require('../emulator/server');
 const { readImageInfo, renderPng } = require('../emulator/png');
 const n8n = require('./lib/n8n');
+const { jpeg } = require('../support/images');
 const { rows, seedream, toFile, trigger, workflow } = require('./workflows');
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -19,6 +20,7 @@ const example = (name) => JSON.parse(readFileSync(path.join(ROOT, 'examples', `$
 
 const logo = renderPng({ width: 256, height: 256, seed: 'example-reference' });
 const refs = [0, 1, 2].map((n) => renderPng({ width: 64 + n * 16, height: 64, seed: `ref-${n}` }));
+const photo = jpeg(400, 300);
 
 const testWorkflows = {
 	urlReferences: workflow('e2e: URL references', [
@@ -56,6 +58,34 @@ const testWorkflows = {
 	linksOnly: workflow('e2e: links only', [
 		trigger(),
 		seedream({ prompt: 'a poster', options: { downloadImages: false } }),
+	]),
+	modelLite: workflow('e2e: Seedream 5.0 Lite at 3K', [
+		trigger(),
+		seedream({
+			model: 'seedream-5.0-lite',
+			prompt: 'a wide banner of a kite festival',
+			size: 'aspectRatio',
+			aspectRatio: '16:9',
+			resolution: '3K',
+		}),
+	]),
+	modelV40: workflow('e2e: Seedream 4.0 with a JPEG reference at 1K', [
+		trigger(),
+		rows('Photo', [{ photo: photo.toString('base64') }]),
+		toFile('Convert to File', 'photo', 'photo.jpg', 'image/jpeg'),
+		seedream({
+			model: 'seedream-4.0',
+			prompt: 'the same product on a beach',
+			referenceImages: 'binary',
+			binaryPropertyNames: 'photo',
+			size: 'aspectRatio',
+			aspectRatio: '4:3',
+			resolution: '1K',
+		}),
+	]),
+	liteAt4K: workflow('e2e: a 4K preset on 5.0 Lite', [
+		trigger(),
+		seedream({ model: 'seedream-5.0-lite', prompt: 'x', size: '4K' }),
 	]),
 };
 
@@ -132,6 +162,8 @@ describe.each(['filesystem', 'default'])('in a real n8n, %s binary mode', (binar
 			'Advertising photo of oak-brown hiking boots on a mossy mountain trail in morning mist, crisp product focus, no text',
 		]);
 		for (const request of requests) {
+			// Saved before the Model parameter existed: still Seedream 4.5.
+			expect(request.model).toBe('seedream-4.5');
 			expect(request.authorization).toBe('Bearer ***');
 			expect(request.body).toMatchObject({ size: '2848x1600', watermark: false, sequential_image_generation: 'disabled' });
 			expect(Object.keys(request.body).sort()).toEqual(['prompt', 'sequential_image_generation', 'size', 'watermark']);
@@ -236,7 +268,7 @@ describe('in a real n8n, filesystem binary mode', () => {
 		expect(result.ok).toBe(false);
 		const error = n8n.nodeError(result.execution, 'Seedream');
 		expect(error.message).toBe(
-			'Binary property "text" (notes.txt) is not an image the API accepts: expected jpeg, png, webp, bmp, tiff, gif, found text ("just some text, not a picture") (declared as text/plain)',
+			'Binary property "text" (notes.txt) is not an image Seedream 4.5 accepts: expected jpeg, png, webp, bmp, tiff, gif, found text ("just some text, not a picture") (declared as text/plain)',
 		);
 		expect(stats.requests).toBe(0);
 	});
@@ -248,6 +280,44 @@ describe('in a real n8n, filesystem binary mode', () => {
 		expect(output[0].binary).toBeUndefined();
 		expect(output[0].json.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/.+\.png\?X-Expires=/);
 		expect(stats.downloadsTotal).toBe(0);
+	});
+});
+
+describe('each model in a real n8n', () => {
+	const mode = 'filesystem';
+
+	test('Seedream 5.0 Lite: the 3K 16:9 preset goes to its route and comes back at 4096x2304', async () => {
+		const { result, output, requests, instance } = await run(mode, 'modelLite');
+		expect(result.ok).toBe(true);
+		expect(requests.map((request) => [request.model, request.status, request.body.size])).toEqual([
+			['seedream-5.0-lite', 200, '4096x2304'],
+		]);
+		expect(output).toHaveLength(1);
+		await expectServedImage(instance, output[0]);
+		expect(output[0].json).toMatchObject({ width: 4096, height: 2304 });
+	});
+
+	test('Seedream 4.0: a JPEG reference goes in "images", the 1K 4:3 preset comes back at 1216x912', async () => {
+		const { result, output, requests, instance } = await run(mode, 'modelV40');
+		expect(result.ok).toBe(true);
+		expect(requests).toHaveLength(1);
+		expect(requests[0]).toMatchObject({ model: 'seedream-4.0', status: 200 });
+		expect(requests[0].body.size).toBe('1216x912');
+		expect(requests[0].body.image).toBeUndefined();
+		expect(requests[0].body.images).toEqual([
+			expect.objectContaining({ dataUri: true, format: 'jpeg', width: 400, height: 300, sha256: sha256(photo) }),
+		]);
+		await expectServedImage(instance, output[0]);
+		expect(output[0].json).toMatchObject({ width: 1216, height: 912 });
+	});
+
+	test('a 4K preset on 5.0 Lite is refused before any request, naming the model and its presets', async () => {
+		const { result, stats } = await run(mode, 'liteAt4K');
+		expect(result.ok).toBe(false);
+		expect(n8n.nodeError(result.execution, 'Seedream').message).toBe(
+			'Seedream 5.0 Lite has no 4K preset: its presets are 2K, 3K',
+		);
+		expect(stats.requests).toBe(0);
 	});
 });
 

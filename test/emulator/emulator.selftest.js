@@ -10,9 +10,9 @@ const assert = require('node:assert/strict');
 const http = require('node:http');
 const zlib = require('node:zlib');
 const crypto = require('node:crypto');
-const { createEmulator } = require('./server');
+const { createEmulator, MODELS } = require('./server');
 const { encodePng, readImageInfo, renderPng } = require('./png');
-const { dataUri, jpeg } = require('../support/images');
+const { dataUri, jpeg, webp, bmp, gif, tiff } = require('../support/images');
 const { optionsFromArgs } = require('./cli');
 
 const KEY = 'sk-emulator-secret-123';
@@ -296,17 +296,20 @@ describe('HighwayAPI emulator', () => {
 			[{ prompt: 42 }, 'prompt must be a string'],
 			[
 				{ prompt: 'x', size: '1024x1024' },
-				'size 1024x1024: total pixels 1048576 out of range [3686400, 16777216]',
+				'size 1024x1024: total pixels 1048576 out of range [3686400, 16777216] for seedream-4.5',
 			],
 			[
 				{ prompt: 'x', size: '16384x225' },
 				'size 16384x225: aspect ratio 72.8178 out of range [1/16, 16]',
 			],
-			[{ prompt: 'x', size: '3K' }, 'size 3K: expected "2K", "4K" or "WxH" such as "2048x2048"'],
-			[{ prompt: 'x', image: [] }, 'image has 0 entries; expected 1 to 14'],
 			[
-				{ prompt: 'x', image: Array(15).fill('https://example.com/a.png') },
-				'image has 15 entries; expected 1 to 14',
+				{ prompt: 'x', size: 'big' },
+				'size big: seedream-4.5 takes "2K", "4K" or "WxH" such as "2048x2048"',
+			],
+			[{ prompt: 'x', image: [] }, 'image has 0 entries; expected 1 to 14 for seedream-4.5'],
+			[
+				{ prompt: 'x', image: 'https://e.com/a.png' },
+				'image must be an array of URLs or data URIs',
 			],
 			[
 				{ prompt: 'x', image: ['https://e.com/a.png', 'ftp://e.com/b.png'] },
@@ -359,7 +362,7 @@ describe('HighwayAPI emulator', () => {
 			],
 			[
 				{ prompt: 'x', optimize_prompt_options: { mode: 'slow' } },
-				'optimize_prompt_options.mode must be one of standard, fast',
+				'optimize_prompt_options.mode must be standard for seedream-4.5',
 			],
 			[[1, 2], 'request body must be a JSON object'],
 		];
@@ -441,7 +444,11 @@ describe('HighwayAPI emulator', () => {
 		const models = await request('GET', `${base}/openai/v1/models`, { headers: AUTH });
 		assert.deepEqual(models.json(), {
 			object: 'list',
-			data: [{ id: 'seedream-4.5', object: 'model' }],
+			data: [
+				{ id: 'seedream-4.5', object: 'model' },
+				{ id: 'seedream-5.0-lite', object: 'model' },
+				{ id: 'seedream-4.0', object: 'model' },
+			],
 		});
 		const badModels = await request('GET', `${base}/openai/v1/models`, {
 			headers: { authorization: 'Bearer nope' },
@@ -738,6 +745,395 @@ describe('HighwayAPI emulator', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// The Seedream family: each model's rules, written out here independently of models.js
+// ---------------------------------------------------------------------------------------------
+
+const ALL_FORMATS = { jpeg, png: (w, h) => encodePng(w, h), webp, bmp, gif, tiff };
+
+/**
+ * What each route must accept and refuse, as HighwayAPI documents it. Sizes come in pairs
+ * [accepted, refused] one pixel column apart.
+ */
+const FAMILY = {
+	'seedream-4.5': {
+		presets: { '2K': [2048, 2048], '4K': [4096, 4096] },
+		missingPresets: ['1K', '3K'],
+		presetList: '"2K", "4K"',
+		pixelRange: '[3686400, 16777216]',
+		minSize: ['2560x1440', '2559x1440'], // 3,686,400 exactly
+		maxSize: ['4096x4096', '4097x4096'], // 16,777,216 exactly
+		ratioSizes: [
+			['8192x512', '8193x512'],
+			['512x8192', '512x8193'],
+		],
+		field: 'image',
+		otherField: 'images',
+		maxReferences: 14,
+		formats: ['jpeg', 'png', 'webp', 'bmp', 'tiff', 'gif'],
+		referenceRatio: {
+			accepted: [
+				[1000, 3000],
+				[1000, 3500],
+				[16000, 1000],
+			],
+			refused: [[1000, 16001]],
+			range: '[1/16, 16]',
+		},
+		optimizeModes: { accepted: ['standard'], refused: ['fast'], expected: 'standard' },
+	},
+	'seedream-5.0-lite': {
+		presets: { '2K': [2048, 2048], '3K': [3072, 3072] },
+		missingPresets: ['1K', '4K'],
+		presetList: '"2K", "3K"',
+		pixelRange: '[3686400, 10404496]',
+		minSize: ['2560x1440', '2559x1440'],
+		// 10,404,496 has no factor pair within the ratio range: 7353x1415 is one pixel below it.
+		maxSize: ['7353x1415', '7354x1415'],
+		ratioSizes: [
+			['8192x512', '8193x512'],
+			['512x8192', '512x8193'],
+		],
+		field: 'image',
+		otherField: 'images',
+		maxReferences: 14,
+		formats: ['jpeg', 'png', 'webp', 'bmp', 'tiff', 'gif'],
+		referenceRatio: {
+			accepted: [
+				[1000, 3000],
+				[1000, 3500],
+				[16000, 1000],
+			],
+			refused: [[1000, 16001]],
+			range: '[1/16, 16]',
+		},
+		optimizeModes: { accepted: ['standard'], refused: ['fast'], expected: 'standard' },
+	},
+	'seedream-4.0': {
+		presets: { '1K': [1024, 1024], '2K': [2048, 2048], '4K': [4096, 4096] },
+		missingPresets: ['3K'],
+		presetList: '"1K", "2K", "4K"',
+		pixelRange: '[1048576, 16777216]',
+		minSize: ['1024x1024', '1023x1024'], // 1,048,576 exactly
+		maxSize: ['4096x4096', '4097x4096'],
+		ratioSizes: [
+			['4096x256', '4097x256'],
+			['256x4096', '256x4097'],
+		],
+		field: 'images',
+		otherField: 'image',
+		maxReferences: 10,
+		formats: ['jpeg', 'png'],
+		referenceRatio: {
+			accepted: [
+				[1000, 3000],
+				[3000, 1000],
+			],
+			refused: [
+				[1000, 3500],
+				[3001, 1000],
+			],
+			range: '[1/3, 3]',
+		},
+		optimizeModes: {
+			accepted: ['standard', 'fast'],
+			refused: ['turbo'],
+			expected: 'one of standard, fast',
+		},
+	},
+};
+const MODEL_IDS = Object.keys(FAMILY);
+
+const generateOn = (base, model, body, headers = AUTH) =>
+	request('POST', `${base}/v3/${model}`, { headers, body });
+
+/** A ratio as the emulator's messages write it: 4 decimals at most, no trailing zeros. */
+const ratioText = (w, h) => String(Number((w / h).toFixed(4)));
+
+const invalid = (message) => ({ code: 400, reason: 'INVALID_REQUEST_BODY', message, metadata: {} });
+
+describe('Seedream family: each model by its own rules', () => {
+	const emulator = createEmulator({ apiKey: KEY });
+	let base;
+
+	before(async () => {
+		base = await emulator.start();
+	});
+	after(() => emulator.stop());
+	beforeEach(() => emulator.reset());
+
+	/** Each body answers `status`; for 400s, `message` too. */
+	async function expectAnswers(model, cases) {
+		for (const [body, status, message] of cases) {
+			const res = await generateOn(base, model, body);
+			const label = `${model} ${JSON.stringify(body).slice(0, 100)}`;
+			assert.equal(res.status, status, `${label}: ${res.text().slice(0, 200)}`);
+			if (message !== undefined) assert.deepEqual(res.json(), invalid(message), label);
+		}
+	}
+
+	for (const model of MODEL_IDS) {
+		const rules = FAMILY[model];
+
+		describe(model, () => {
+			test('each preset is accepted (any case) and rendered at its pixels', async () => {
+				for (const [preset, [width, height]] of Object.entries(rules.presets)) {
+					for (const size of [preset, preset.toLowerCase()]) {
+						const res = await generateOn(base, model, { prompt: `preset ${size}`, size });
+						assert.equal(res.status, 200, `${size}: ${res.text()}`);
+						const file = await request('GET', res.json().images[0]);
+						assert.deepEqual(readImageInfo(file.body), { format: 'png', width, height }, size);
+					}
+				}
+				const byDefault = await generateOn(base, model, { prompt: 'no size' });
+				const file = await request('GET', byDefault.json().images[0]);
+				assert.deepEqual(readImageInfo(file.body), { format: 'png', width: 2048, height: 2048 });
+			});
+
+			test(`presets it lacks (${rules.missingPresets.join(', ')}) are refused, naming its own`, async () => {
+				const expected = `${model} takes ${rules.presetList} or "WxH" such as "2048x2048"`;
+				await expectAnswers(model, [
+					...rules.missingPresets.map((size) => [
+						{ prompt: 'x', size },
+						400,
+						`size ${size}: ${expected}`,
+					]),
+					[{ prompt: 'x', size: 2048 }, 400, `size must be a string: ${expected}`],
+				]);
+				assert.equal(emulator.stats().generated, 0);
+			});
+
+			test(`WxH total pixels ${rules.pixelRange}: edges just inside and just outside`, async () => {
+				const refused = (size) => {
+					const [w, h] = size.split('x').map(Number);
+					return `size ${size}: total pixels ${w * h} out of range ${rules.pixelRange} for ${model}`;
+				};
+				await expectAnswers(model, [
+					[{ prompt: 'x', size: rules.minSize[0] }, 200],
+					[{ prompt: 'x', size: rules.minSize[1] }, 400, refused(rules.minSize[1])],
+					[{ prompt: 'x', size: rules.maxSize[0] }, 200],
+					[{ prompt: 'x', size: rules.maxSize[1] }, 400, refused(rules.maxSize[1])],
+				]);
+				// Rendered at the requested size, not a preset's.
+				const [width, height] = rules.minSize[0].split('x').map(Number);
+				const edge = await generateOn(base, model, { prompt: 'edge', size: rules.minSize[0] });
+				const file = await request('GET', edge.json().images[0]);
+				assert.deepEqual(readImageInfo(file.body), { format: 'png', width, height });
+			});
+
+			test('size aspect ratio 1/16..16: edges both ways', async () => {
+				const cases = [];
+				for (const [inside, outside] of rules.ratioSizes) {
+					const [w, h] = outside.split('x').map(Number);
+					cases.push([{ prompt: 'x', size: inside }, 200]);
+					cases.push([
+						{ prompt: 'x', size: outside },
+						400,
+						`size ${outside}: aspect ratio ${ratioText(w, h)} out of range [1/16, 16]`,
+					]);
+				}
+				await expectAnswers(model, cases);
+			});
+
+			test(`references in "${rules.field}": ${rules.maxReferences} accepted, ${rules.maxReferences + 1} refused`, async () => {
+				const refs = (n) => Array.from({ length: n }, (_, i) => `https://example.com/${i}.png`);
+				const { field, maxReferences: max } = rules;
+				await expectAnswers(model, [
+					[{ prompt: 'x', [field]: refs(1) }, 200],
+					[{ prompt: 'x', [field]: refs(max) }, 200],
+					[
+						{ prompt: 'x', [field]: refs(max + 1) },
+						400,
+						`${field} has ${max + 1} entries; expected 1 to ${max} for ${model}`,
+					],
+					[
+						{ prompt: 'x', [field]: [] },
+						400,
+						`${field} has 0 entries; expected 1 to ${max} for ${model}`,
+					],
+				]);
+				assert.equal(emulator.requests[1].body[field].length, max);
+			});
+
+			test(`"${rules.otherField}" (another model's reference field) is refused, not ignored`, async () => {
+				const png = encodePng(64, 48);
+				await expectAnswers(model, [
+					[
+						{ prompt: 'x', [rules.otherField]: [dataUri(png, 'png')] },
+						400,
+						`${rules.otherField} is not a field of ${model}: send reference images as "${rules.field}"`,
+					],
+				]);
+				// Even refused, a data URI is logged as its summary, never whole.
+				const [logged] = emulator.requests[0].body[rules.otherField];
+				assert.equal(logged.dataUri, true);
+				assert.equal(logged.bytes, png.length);
+			});
+
+			test(`reference formats: ${rules.formats.join(', ')}`, async () => {
+				const cases = Object.entries(ALL_FORMATS).map(([format, make]) =>
+					rules.formats.includes(format)
+						? [{ prompt: 'x', [rules.field]: [dataUri(make(40, 30), format)] }, 200]
+						: [
+								{
+									prompt: 'x',
+									[rules.field]: ['https://example.com/a.png', dataUri(make(40, 30), format)],
+								},
+								400,
+								`${rules.field}[1]: unsupported format "${format}"; expected one of ${rules.formats.join(', ')}`,
+							],
+				);
+				await expectAnswers(model, cases);
+				assert.equal(emulator.stats().generated, rules.formats.length);
+			});
+
+			test(`reference aspect ratio ${rules.referenceRatio.range}`, async () => {
+				const { accepted, refused, range } = rules.referenceRatio;
+				await expectAnswers(model, [
+					...accepted.map(([w, h]) => [
+						{ prompt: 'x', [rules.field]: [dataUri(jpeg(w, h), 'jpeg')] },
+						200,
+					]),
+					...refused.map(([w, h]) => [
+						{ prompt: 'x', [rules.field]: [dataUri(jpeg(w, h), 'jpeg')] },
+						400,
+						`${rules.field}[0]: ${w}x${h}: aspect ratio ${ratioText(w, h)} out of range ${range}`,
+					]),
+				]);
+			});
+
+			test(`optimize_prompt_options.mode: ${rules.optimizeModes.accepted.join(', ')}`, async () => {
+				const { accepted, refused, expected } = rules.optimizeModes;
+				await expectAnswers(model, [
+					...accepted.map((mode) => [{ prompt: 'x', optimize_prompt_options: { mode } }, 200]),
+					...refused.map((mode) => [
+						{ prompt: 'x', optimize_prompt_options: { mode } },
+						400,
+						`optimize_prompt_options.mode must be ${expected} for ${model}`,
+					]),
+				]);
+			});
+
+			test('image sets: references + max_images at most 15, common rules', async () => {
+				const { field, maxReferences: max } = rules;
+				const refs = Array.from({ length: max }, (_, i) => `https://example.com/${i}.png`);
+				const set = (maxImages) => ({
+					prompt: 'a set of 15 images',
+					[field]: refs,
+					sequential_image_generation: 'auto',
+					sequential_image_generation_options: { max_images: maxImages },
+				});
+				await expectAnswers(model, [
+					[set(15 - max), 200],
+					[
+						set(16 - max),
+						400,
+						`${max} reference images + max_images ${16 - max} = 16, more than 15`,
+					],
+					[
+						{ prompt: 'x', sequential_image_generation_options: { max_images: 16 } },
+						400,
+						'sequential_image_generation_options.max_images must be an integer from 1 to 15',
+					],
+					[
+						{ prompt: 'x', sequential_image_generation: 'on' },
+						400,
+						'sequential_image_generation must be one of auto, disabled',
+					],
+					[{ prompt: ' ' }, 400, 'prompt must not be blank'],
+					[{ prompt: 'x', watermark: 'no' }, 400, 'watermark must be a boolean'],
+				]);
+				assert.equal(emulator.requests[0].imageIds.length, 15 - max);
+			});
+		});
+	}
+
+	test('each request records its model; stats count requests and images per model', async () => {
+		await generateOn(base, 'seedream-4.0', {
+			prompt: 'make 2 images',
+			sequential_image_generation: 'auto',
+		});
+		await generateOn(base, 'seedream-5.0-lite', { prompt: 'one' });
+		await generateOn(base, 'seedream-4.0', { prompt: 'x', image: ['https://example.com/a.png'] });
+		await generateOn(base, 'seedream-4.5', { prompt: 'x' }, {});
+		assert.deepEqual(
+			emulator.requests.map((r) => [r.model, r.status]),
+			[
+				['seedream-4.0', 200],
+				['seedream-5.0-lite', 200],
+				['seedream-4.0', 400],
+				['seedream-4.5', 401],
+			],
+		);
+		const stats = emulator.stats();
+		assert.deepEqual(stats.byModel, {
+			'seedream-4.5': { requests: 1, generated: 0 },
+			'seedream-5.0-lite': { requests: 1, generated: 1 },
+			'seedream-4.0': { requests: 2, generated: 2 },
+		});
+		assert.equal(stats.requests, 4);
+		assert.equal(stats.generated, 3);
+		stats.byModel['seedream-4.0'].generated = 99; // a copy: the caller cannot change the counts
+		assert.equal(emulator.stats().byModel['seedream-4.0'].generated, 2);
+	});
+
+	test('one concurrency budget for the account across all models', async () => {
+		emulator.configure({ maxConcurrent: 1, latencyMs: 200 });
+		const [first, second, third] = await Promise.all([
+			generateOn(base, 'seedream-4.5', { prompt: 'one' }),
+			sleep(50).then(() => generateOn(base, 'seedream-4.0', { prompt: 'two' })),
+			sleep(50).then(() => generateOn(base, 'seedream-5.0-lite', { prompt: 'three' })),
+		]);
+		assert.deepEqual([first.status, second.status, third.status], [200, 429, 429]);
+		assert.equal((await generateOn(base, 'seedream-4.0', { prompt: 'four' })).status, 200);
+		assert.equal(emulator.stats().maxInFlight, 1);
+	});
+
+	test('unknown /v3 models are 404 naming the models served, and not recorded', async () => {
+		for (const path of [
+			'/v3/seedream-3.0',
+			'/v3/seedream-5.0-pro',
+			'/v3/constructor',
+			'/v3/seedream-4.5/x',
+		]) {
+			const res = await request('POST', `${base}${path}`, { headers: AUTH, body: { prompt: 'x' } });
+			assert.equal(res.status, 404, path);
+			assert.equal(res.json().reason, 'NOT_FOUND');
+			if (!path.endsWith('/x')) {
+				assert.equal(
+					res.json().message,
+					`No route for POST ${path}; models served: seedream-4.5, seedream-5.0-lite, seedream-4.0`,
+				);
+			}
+		}
+		assert.equal(emulator.requests.length, 0);
+		assert.equal(emulator.stats().requests, 0);
+	});
+
+	test('MODELS: the rules the emulator enforces, exported read-only', () => {
+		assert.equal(MODELS, require('./validation').MODELS);
+		assert.deepEqual(Object.keys(MODELS), MODEL_IDS);
+		for (const id of MODEL_IDS) {
+			const model = MODELS[id];
+			const rules = FAMILY[id];
+			assert.equal(model.id, id);
+			assert.equal(model.path, `/v3/${id}`);
+			assert.deepEqual(
+				Object.fromEntries(
+					Object.entries(model.size.presets).map(([k, v]) => [k, [v.width, v.height]]),
+				),
+				rules.presets,
+			);
+			assert.equal(`[${model.size.minPixels}, ${model.size.maxPixels}]`, rules.pixelRange);
+			assert.equal(model.references.field, rules.field);
+			assert.equal(model.references.max, rules.maxReferences);
+			assert.deepEqual(model.references.formats, rules.formats);
+			assert.deepEqual(model.optimizeModes, rules.optimizeModes.accepted);
+			assert.ok(Object.isFrozen(model) && Object.isFrozen(model.size.presets));
+		}
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
 // Tests with their own emulator
 // ---------------------------------------------------------------------------------------------
 
@@ -760,6 +1156,36 @@ test('per-minute limit uses a sliding window and says when a slot frees', async 
 		const stats = emulator.stats();
 		assert.equal(stats.rateLimited, 2);
 		assert.equal(stats.generated, 3);
+	} finally {
+		await emulator.stop();
+	}
+});
+
+test('one per-minute budget for the account across all models; log lines name the route', async () => {
+	let clock = 1_000_000;
+	const lines = [];
+	const emulator = createEmulator({ perMinute: 2, now: () => clock, logger: (l) => lines.push(l) });
+	const base = await emulator.start();
+	try {
+		const auth = { authorization: 'Bearer test-key' };
+		assert.equal((await generateOn(base, 'seedream-4.5', { prompt: 'a' }, auth)).status, 200);
+		assert.equal((await generateOn(base, 'seedream-5.0-lite', { prompt: 'b' }, auth)).status, 200);
+		const limited = await generateOn(base, 'seedream-4.0', { prompt: 'c' }, auth);
+		assert.equal(limited.status, 429);
+		assert.equal(limited.json().reason, 'RATE_LIMIT_EXCEEDED');
+		clock += 60_000;
+		assert.equal((await generateOn(base, 'seedream-4.0', { prompt: 'c' }, auth)).status, 200);
+		assert.equal(emulator.stats().rateLimited, 1);
+		await sleep(20); // log lines are written on 'close'
+		assert.deepEqual(
+			lines.map((line) => /^POST (\S+) -> (\d+)/.exec(line).slice(1).join(' ')),
+			[
+				'/v3/seedream-4.5 200',
+				'/v3/seedream-5.0-lite 200',
+				'/v3/seedream-4.0 429',
+				'/v3/seedream-4.0 200',
+			],
+		);
 	} finally {
 		await emulator.stop();
 	}

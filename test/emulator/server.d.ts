@@ -1,5 +1,40 @@
 // Types for the emulator, for the TypeScript tests that run the node against it.
 
+export type EmulatorModelId = 'seedream-4.5' | 'seedream-5.0-lite' | 'seedream-4.0';
+
+/**
+ * The rules the emulator enforces for one model (models.js). A `maxAspectRatio` of N allows
+ * shapes whose long side is at most N times the short one: the range [1/N, N].
+ */
+export interface EmulatorModel {
+	readonly id: EmulatorModelId;
+	readonly path: string;
+	readonly size: {
+		readonly default: { readonly width: number; readonly height: number };
+		readonly presets: Readonly<Record<string, { readonly width: number; readonly height: number }>>;
+		readonly minPixels: number;
+		readonly maxPixels: number;
+		readonly maxAspectRatio: number;
+	};
+	readonly references: {
+		readonly field: 'image' | 'images';
+		readonly max: number;
+		readonly formats: readonly string[];
+		readonly maxAspectRatio: number;
+		readonly maxBytes: number;
+		readonly minSide: number;
+		readonly maxPixels: number;
+	};
+	readonly sequential: {
+		readonly modes: readonly string[];
+		readonly maxImages: number;
+		readonly maxTotal: number;
+	};
+	readonly optimizeModes: readonly string[];
+}
+
+export const MODELS: Readonly<Record<EmulatorModelId, EmulatorModel>>;
+
 export interface EmulatorFault {
 	kind: string;
 	count?: number;
@@ -36,10 +71,12 @@ export interface EmulatorStats {
 	abandoned: number;
 	interrupted: number;
 	byStatus: Record<string, number>;
+	byModel: Record<EmulatorModelId, { requests: number; generated: number }>;
 }
 
 export interface RecordedRequest {
 	seq: number;
+	model: EmulatorModelId;
 	authorization: string | null;
 	contentType: string | null;
 	status: number | null;

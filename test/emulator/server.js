@@ -1,10 +1,10 @@
 'use strict';
 
 /**
- * Local emulator of HighwayAPI's Seedream 4.5 endpoint (POST /v3/seedream-4.5) and of the object
- * storage its result links point to, for tests and benchmarks of the n8n node. Node built-ins
- * only; it listens on 127.0.0.1 and never opens an outbound connection (reference image URLs are
- * accepted, never fetched).
+ * Local emulator of HighwayAPI's Seedream endpoints (POST /v3/<model> for the models of
+ * models.js, each checked by its own rules) and of the object storage their result links point
+ * to, for tests and benchmarks of the n8n node. Node built-ins only; it listens on 127.0.0.1 and
+ * never opens an outbound connection (reference image URLs are accepted, never fetched).
  *
  * See README.md in this folder for the configuration, the fault kinds and the control endpoints.
  */
@@ -12,15 +12,13 @@
 const http = require('node:http');
 const crypto = require('node:crypto');
 const { renderPngParts } = require('./png');
-const {
-	ValidationError,
-	validateGenerationBody,
-	countImages,
-	summarizeBody,
-} = require('./validation');
+const { MODELS } = require('./models');
+const { summarizeBody } = require('./references');
+const { ValidationError, validateGenerationBody, countImages } = require('./validation');
 
 const HOST = '127.0.0.1';
-const GENERATE_PATH = '/v3/seedream-4.5';
+const GENERATE_PATH = /^\/v3\/([^/]+)$/; // POST /v3/<model>
+const MODEL_IDS = Object.keys(MODELS);
 const MODELS_PATH = '/openai/v1/models';
 const FILE_PATH = /^\/files\/([A-Za-z0-9_-]+)\.png$/;
 const CONTROL_PREFIX = '/__emulator/';
@@ -100,6 +98,8 @@ const ERRORS = {
 	illegalPrompt: () =>
 		apiError(400, 'ILLEGAL_PROMPT', 'The prompt contains content that is not allowed'),
 	notFound: (what) => apiError(404, 'NOT_FOUND', `No route for ${what}`),
+	unknownModel: (what) =>
+		apiError(404, 'NOT_FOUND', `No route for ${what}; models served: ${MODEL_IDS.join(', ')}`),
 	methodNotAllowed: (what) => apiError(405, 'METHOD_NOT_ALLOWED', `Method not allowed: ${what}`),
 	tooLarge: (limit) =>
 		apiError(413, 'INVALID_REQUEST_BODY', `request body larger than ${limit} bytes`),
@@ -307,6 +307,8 @@ function emptyStats() {
 		abandoned: 0,
 		interrupted: 0,
 		byStatus: {},
+		// Generation requests and images made (paid) per model; the totals above span them all.
+		byModel: Object.fromEntries(MODEL_IDS.map((id) => [id, { requests: 0, generated: 0 }])),
 	};
 }
 
@@ -465,10 +467,11 @@ function createEmulator(options = {}) {
 
 	// --- generation ---------------------------------------------------------------------------
 
-	function newRecord(req) {
+	function newRecord(req, model) {
 		sequence += 1;
 		return {
 			seq: sequence,
+			model,
 			receivedAt: now(),
 			method: req.method,
 			authorization: maskCredential(req.headers.authorization),
@@ -493,10 +496,12 @@ function createEmulator(options = {}) {
 		return given.length === expected.length && crypto.timingSafeEqual(given, expected);
 	}
 
-	async function handleGeneration(req, res) {
-		const record = newRecord(req);
+	async function handleGeneration(req, res, model) {
+		const path = MODELS[model].path;
+		const record = newRecord(req, model);
 		requests.push(record);
 		counters.requests += 1;
+		counters.byModel[model].requests += 1;
 		const started = Date.now();
 		res.on('finish', () => {
 			record.completed = true;
@@ -508,7 +513,7 @@ function createEmulator(options = {}) {
 			const images = `${count} image${count === 1 ? '' : 's'}`;
 			const fault = record.fault ? ` fault=${record.fault}` : '';
 			const outcome = record.completed ? record.status : 'no answer';
-			log(`POST ${GENERATE_PATH} -> ${outcome} (${images}${fault}) ${Date.now() - started}ms`);
+			log(`POST ${path} -> ${outcome} (${images}${fault}) ${Date.now() - started}ms`);
 		});
 		const reply = (status, payload, headers) => {
 			record.status = status;
@@ -517,7 +522,7 @@ function createEmulator(options = {}) {
 		};
 
 		if (req.method !== 'POST') {
-			return reply(405, ERRORS.methodNotAllowed(`${req.method} ${GENERATE_PATH}`));
+			return reply(405, ERRORS.methodNotAllowed(`${req.method} ${path}`));
 		}
 		const body = await readBody(req, config.maxBodyBytes);
 		if (!body) return; // client went away while uploading
@@ -525,21 +530,21 @@ function createEmulator(options = {}) {
 		if (body.tooLarge) return reply(413, ERRORS.tooLarge(config.maxBodyBytes));
 		const parsed = parseJson(body.buffer);
 		if (!authorized(req)) {
-			if (!parsed.error) record.body = summarizeBody(parsed.value);
+			if (!parsed.error) record.body = summarizeBody(parsed.value, model);
 			return reply(401, ERRORS.auth());
 		}
 		if (parsed.error) return reply(400, ERRORS.invalid(parsed.error));
 
 		let request;
 		try {
-			request = validateGenerationBody(parsed.value);
+			request = validateGenerationBody(parsed.value, model);
 		} catch (error) {
 			if (!(error instanceof ValidationError)) throw error;
-			record.body = summarizeBody(parsed.value);
+			record.body = summarizeBody(parsed.value, model);
 			return reply(400, ERRORS.invalid(error.message));
 		}
 		// Validation already decoded the references: reuse that rather than decode them again.
-		record.body = summarizeBody(parsed.value, request.references);
+		record.body = summarizeBody(parsed.value, model, request.references);
 
 		const admission = admit();
 		if (!admission.admitted) {
@@ -635,6 +640,7 @@ function createEmulator(options = {}) {
 			const image = storeImage(request, index, fault);
 			record.imageIds.push(image.id);
 			counters.generated += 1;
+			counters.byModel[request.model].generated += 1;
 			entries.push(resultEntry(image));
 		}
 		if (record.imageIds.length > 0) counters.generationRequests += 1;
@@ -777,7 +783,8 @@ function createEmulator(options = {}) {
 
 	function handleModels(req, res) {
 		if (!authorized(req)) return sendJson(res, 401, ERRORS.auth());
-		sendJson(res, 200, { object: 'list', data: [{ id: 'seedream-4.5', object: 'model' }] });
+		const data = MODEL_IDS.map((id) => ({ id, object: 'model' }));
+		sendJson(res, 200, { object: 'list', data });
 	}
 
 	async function handleControl(req, res, url) {
@@ -813,7 +820,12 @@ function createEmulator(options = {}) {
 
 	async function route(req, res) {
 		const url = new URL(req.url, 'http://127.0.0.1');
-		if (url.pathname === GENERATE_PATH) return handleGeneration(req, res);
+		const generation = GENERATE_PATH.exec(url.pathname);
+		if (generation) {
+			const model = generation[1];
+			if (Object.hasOwn(MODELS, model)) return handleGeneration(req, res, model);
+			return sendJson(res, 404, ERRORS.unknownModel(`${req.method} ${url.pathname}`));
+		}
 		if (url.pathname === MODELS_PATH && req.method === 'GET') return handleModels(req, res);
 		if (FILE_PATH.test(url.pathname)) return handleDownload(req, res, url);
 		if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(req, res, url);
@@ -874,6 +886,9 @@ function createEmulator(options = {}) {
 			downloaded: downloadedIds.size + inlineIds.size,
 			downloadedInline: inlineIds.size,
 			byStatus: { ...counters.byStatus },
+			byModel: Object.fromEntries(
+				Object.entries(counters.byModel).map(([id, counts]) => [id, { ...counts }]),
+			),
 		};
 	}
 
@@ -898,4 +913,4 @@ function createEmulator(options = {}) {
 	};
 }
 
-module.exports = { createEmulator, RESULT_SHAPES };
+module.exports = { createEmulator, RESULT_SHAPES, MODELS };

@@ -15,10 +15,10 @@ export interface CapturedRequest {
  * Intercepts generation requests, records each body and its headers, and answers with
  * inline PNGs (so no download is involved). `images` says how many each answer holds.
  */
-export function captureApi(options: { times?: number; images?: number; host?: string } = {}) {
+export function captureApi(options: { times?: number; images?: number; host?: string; path?: string } = {}) {
 	const requests: CapturedRequest[] = [];
 	const scope = nock(options.host ?? API_HOST)
-		.post(API_PATH)
+		.post(options.path ?? API_PATH)
 		.times(options.times ?? 1)
 		.reply(function (_uri, body) {
 			requests.push({

@@ -1,8 +1,26 @@
 // What linted test code may not import itself (node built-ins), in one small module.
-const { mkdtempSync } = require('node:fs');
+const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { Readable } = require('node:stream');
+
+const ROOT = join(__dirname, '..', '..');
 
 module.exports = {
 	makeTempDir: (prefix) => mkdtempSync(join(tmpdir(), prefix)),
+	/** A file of the repository, by its path from the top. */
+	readRepoFile: (path) => readFileSync(join(ROOT, path), 'utf8'),
+	writeRepoFile: (path, text) => writeFileSync(join(ROOT, path), text),
+	/** Whether the run was asked to rewrite generated documentation (npm run readme:models). */
+	writeDocs: () => process.env.SEEDREAM_WRITE_DOCS === '1',
+	/**
+	 * A byte stream like an HTTP response body, holding `chunks` and, with `end`, its end; the test
+	 * feeds it more with push(chunk), ends it with push(null) and breaks it with destroy(error).
+	 */
+	byteStream: (chunks = [], { end = true } = {}) => {
+		const stream = new Readable({ read() {} });
+		for (const chunk of chunks) stream.push(chunk);
+		if (end) stream.push(null);
+		return stream;
+	},
 };

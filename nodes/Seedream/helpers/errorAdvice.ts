@@ -1,4 +1,5 @@
-import type { ApiFailure } from '../transport';
+import { PLATFORM } from './constants';
+import type { ApiFailure } from './failures';
 
 export interface Advice {
 	message: string;
@@ -19,41 +20,84 @@ function attemptsText(failure: ApiFailure): string {
 	return failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
 }
 
+/** What the advice may name: the request's timeout and model. */
+export interface AdviceContext {
+	timeoutSeconds: number;
+	modelName: string;
+}
+
+function paidLinksText(failure: ApiFailure): string {
+	const links = failure.paidLinks ?? [];
+	return links.length ? `The links, valid for about 24 hours: ${links.join(' ')}. ` : '';
+}
+
 /** What went wrong in the user's words, and what to do about it. */
-export function adviseOnApiFailure(failure: ApiFailure, timeoutSeconds: number): Advice {
+export function adviseOnApiFailure(
+	failure: ApiFailure,
+	{ timeoutSeconds, modelName }: AdviceContext,
+): Advice {
 	const code = failure.code ?? '';
 	const status = failure.statusCode;
 	const said = failure.message;
+	if (code === 'CANCELLED') {
+		return { message: said, description: 'The execution was stopped; nothing more was sent.' };
+	}
+	if (code === 'NOT_SENT') {
+		return {
+			message: said,
+			description: 'Another item failed first; this one was never sent, so never billed.',
+		};
+	}
+	if (code === 'NO_IMAGES') {
+		return {
+			message: 'Seedream returned no images for this request',
+			description: 'The API answered without images. Try again, or rephrase the prompt.',
+		};
+	}
+	if (code === 'UNEXPECTED_SHAPE') {
+		return {
+			message: `Seedream answered in an unexpected shape: ${said}`,
+			description: `Check that the Base URL in the ${PLATFORM} credential points at a Seedream API.`,
+		};
+	}
+	if (code === 'NOT_DOWNLOADED') {
+		return {
+			message: said,
+			description:
+				`${paidLinksText(failure)}The images were generated and billed; download them from the links, ` +
+				'or turn off Options → Download Images to get the links without downloading.',
+		};
+	}
 	if (failure.timedOut) {
 		return {
 			message: `Seedream did not answer within ${timeoutSeconds} s${attemptsText(failure)}`,
 			description:
 				'Image sets and 4K images can take minutes. Raise Options → Timeout. The API may still ' +
-				'have generated (and billed) the images; turn on Options → "Retry After Timeout" ' +
+				'have generated (and billed) the images; turn on Options → "Retry Timeouts" ' +
 				'only if paying twice is acceptable.',
 		};
 	}
 	if (AUTH_CODES.has(code) || status === 401) {
 		return {
-			message: `HighwayAPI rejected the API key: ${said}`,
+			message: `${PLATFORM} rejected the API key: ${said}`,
 			description:
-				'Check the API key in the HighwayAPI credential (Settings → API keys in your HighwayAPI ' +
+				`Check the API key in the ${PLATFORM} credential (Settings → API keys in your ${PLATFORM} ` +
 				'account) and that the Base URL points at the API you have a key for.',
 		};
 	}
 	if (BALANCE_CODES.has(code)) {
 		return {
-			message: `HighwayAPI reports an insufficient balance: ${said}`,
+			message: `${PLATFORM} reports an insufficient balance: ${said}`,
 			description:
-				'Top up the HighwayAPI account. HighwayAPI also answers this way when the per-minute ' +
+				`Top up the ${PLATFORM} account. ${PLATFORM} also answers this way when the per-minute ` +
 				'limit is exceeded: if the balance is fine, lower Options → Concurrency.',
 		};
 	}
 	if (failure.rateLimited) {
 		return {
-			message: `HighwayAPI rate limit still exceeded${attemptsText(failure)}: ${said}`,
+			message: `${PLATFORM} rate limit still exceeded${attemptsText(failure)}: ${said}`,
 			description:
-				'The account\'s per-minute or concurrent-request limit was hit and did not clear in ' +
+				"The account's per-minute or concurrent-request limit was hit and did not clear in " +
 				'time. Lower Options → Concurrency, or raise Options → Max Retries.',
 		};
 	}
@@ -67,8 +111,8 @@ export function adviseOnApiFailure(failure: ApiFailure, timeoutSeconds: number):
 	}
 	if (status === 403) {
 		return {
-			message: `HighwayAPI refused the request (403): ${said}`,
-			description: 'Check that the API key may use Seedream 4.5 and that the account is active.',
+			message: `${PLATFORM} refused the request (403): ${said}`,
+			description: `Check that the API key may use ${modelName} and that the account is active.`,
 		};
 	}
 	if (status !== undefined && status >= 400 && status < 500) {
@@ -82,7 +126,7 @@ export function adviseOnApiFailure(failure: ApiFailure, timeoutSeconds: number):
 			message: `Seedream sent an answer that could not be read${attemptsText(failure)}`,
 			description:
 				`${said}. The images may have been generated and billed; turn on Options → "Retry ` +
-				'After Timeout" to retry automatically.',
+				'Timeouts" to retry automatically.',
 		};
 	}
 	if (status !== undefined) {
@@ -98,7 +142,7 @@ export function adviseOnApiFailure(failure: ApiFailure, timeoutSeconds: number):
 		message: `Could not reach Seedream${attemptsText(failure)}: ${said}`,
 		description: failure.uncertain
 			? 'The connection was lost after the request was sent, so the API may have generated (and ' +
-				'billed) the images. Turn on Options → "Retry After Timeout" to retry automatically.'
-			: 'Check the Base URL in the HighwayAPI credential and the network connection.',
+				'billed) the images. Turn on Options → "Retry Timeouts" to retry automatically.'
+			: `Check the Base URL in the ${PLATFORM} credential and the network connection.`,
 	};
 }

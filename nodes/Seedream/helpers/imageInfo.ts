@@ -1,4 +1,4 @@
-import type { ImageFormat } from './constants';
+import type { ImageFormat } from './models';
 
 export interface ImageInfo {
 	format: ImageFormat;
@@ -28,7 +28,10 @@ export function sniffFormat(bytes: Buffer): ImageFormat | undefined {
 	if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
 	if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
 	if (startsWith(bytes, [0x47, 0x49, 0x46, 0x38])) return 'gif';
-	if (startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) && startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)) {
+	if (
+		startsWith(bytes, [0x52, 0x49, 0x46, 0x46]) &&
+		startsWith(bytes, [0x57, 0x45, 0x42, 0x50], 8)
+	) {
 		return 'webp';
 	}
 	if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
@@ -78,6 +81,8 @@ function webpDimensions(bytes: Buffer): [number, number] | undefined {
 }
 
 function tiffDimensions(bytes: Buffer): [number, number] | undefined {
+	// The magic number takes 4 bytes, the offset of the first directory the next 4.
+	if (bytes.length < 8) return undefined;
 	const little = bytes[0] === 0x49;
 	const u16 = (at: number) => (little ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at));
 	const u32 = (at: number) => (little ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));

@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { pause } from './pause';
 
 /**
  * Runs at most `limit` tasks at once. The limit adapts: a rate-limit answer lowers it by one,
@@ -11,12 +11,16 @@ export class Limiter {
 
 	private limit: number;
 
+	/** The setting as a whole number of at least one: the limit starts here and never exceeds it. */
+	private readonly maxLimit: number;
+
 	private successes = 0;
 
 	private readonly waiting: Array<() => void> = [];
 
-	constructor(private readonly maxLimit: number) {
-		this.limit = Math.max(1, Math.floor(maxLimit));
+	constructor(maxLimit: number) {
+		this.maxLimit = Math.max(1, Math.floor(maxLimit));
+		this.limit = this.maxLimit;
 	}
 
 	async run<T>(task: () => Promise<T>): Promise<T> {
@@ -64,27 +68,6 @@ export class Limiter {
 	}
 }
 
-/** Resolves after `ms`, or at once when the execution is cancelled. */
-export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	if (ms <= 0 || signal?.aborted) return;
-	if (!signal) {
-		await sleep(ms);
-		return;
-	}
-	let onAbort: (() => void) | undefined;
-	try {
-		await Promise.race([
-			sleep(ms),
-			new Promise<void>((resolve) => {
-				onAbort = resolve;
-				signal.addEventListener('abort', onAbort, { once: true });
-			}),
-		]);
-	} finally {
-		if (onAbort) signal.removeEventListener('abort', onAbort);
-	}
-}
-
 /**
  * One "not before" time shared by every request of an execution: when the API says "retry
  * after N seconds", every request waits, not only the one that was told.
@@ -103,21 +86,4 @@ export class RateGate {
 			remaining = this.notBefore - Date.now();
 		}
 	}
-}
-
-/** Exponential backoff with full jitter: 1 s, 2 s, 4 s … (capped), times a random 0.5–1. */
-export function backoffMs(attempt: number, baseMs = 1000, capMs = 30_000): number {
-	const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-	return Math.round(ceiling * (0.5 + Math.random() * 0.5));
-}
-
-/** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-	if (Array.isArray(value)) value = value[0];
-	if (typeof value === 'number') return Math.max(0, value * 1000);
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,12 +1,64 @@
-import type { INode } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-/** Node errors pass through unchanged; anything else is wrapped so n8n shows it on the item. */
+import { adviseOnApiFailure, type AdviceContext } from './errorAdvice';
+import { ApiRequestError, type ApiFailure } from './failures';
+
+/**
+ * Bad input, found before anything is sent: says what was expected and what was found. Thrown
+ * by the checks, which know no item or node; made a node error once, where the item is known.
+ */
+export class InvalidInput extends Error {
+	constructor(
+		message: string,
+		readonly description?: string,
+	) {
+		super(message);
+	}
+}
+
+/** A NodeApiError carrying only what the API said: never the request, so never the key. */
+export function apiError(
+	node: INode,
+	failure: ApiFailure,
+	itemIndex: number,
+	context: AdviceContext,
+): NodeApiError {
+	const advice = adviseOnApiFailure(failure, context);
+	const response: JsonObject = { message: failure.message, attempts: failure.attempts };
+	if (failure.code) response.code = failure.code;
+	if (failure.statusCode) response.httpCode = String(failure.statusCode);
+	const error = new NodeApiError(node, response, {
+		message: advice.message,
+		description: advice.description,
+		itemIndex,
+		httpCode: failure.statusCode ? String(failure.statusCode) : undefined,
+	});
+	// NodeApiError swaps a message that mentions a network code (ECONNRESET …) for a generic
+	// one; ours already says what happened and what to do.
+	error.message = advice.message;
+	return error;
+}
+
+/**
+ * Any error as the node error n8n shows on the item, made exactly once: node errors pass
+ * through unchanged, a failure gets its advice, bad input its description.
+ */
 export function asNodeError(
 	node: INode,
 	error: unknown,
-	itemIndex?: number,
+	itemIndex: number,
+	context: AdviceContext,
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+	if (error instanceof ApiRequestError) return apiError(node, error.failure, itemIndex, context);
+	if (error instanceof InvalidInput) {
+		return new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: error.description,
+		});
+	}
+	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
+		itemIndex,
+	});
 }

@@ -15,8 +15,6 @@ export interface ParsedResponse {
 	usage?: IDataObject;
 }
 
-export class ResponseShapeError extends Error {}
-
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 
 function fromString(index: number, value: string): ResultEntry {
@@ -54,7 +52,11 @@ function fromObject(index: number, value: IDataObject): ResultEntry {
 	for (const key of ['url', 'image_url', 'imageUrl']) {
 		const candidate = value[key];
 		if (typeof candidate === 'string') return fromString(index, candidate);
-		if (candidate && typeof candidate === 'object' && typeof (candidate as IDataObject).url === 'string') {
+		if (
+			candidate &&
+			typeof candidate === 'object' &&
+			typeof (candidate as IDataObject).url === 'string'
+		) {
 			return fromString(index, (candidate as IDataObject).url as string);
 		}
 	}
@@ -69,18 +71,19 @@ function fromObject(index: number, value: IDataObject): ResultEntry {
 	};
 }
 
-export function parseResponse(body: unknown): ParsedResponse {
+/** The answer's images, or what is wrong with its shape. */
+export function parseResponse(body: unknown): ParsedResponse | { shapeError: string } {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
-		throw new ResponseShapeError(
-			`Expected a JSON object with an "images" array, found ${Array.isArray(body) ? 'an array' : typeof body}`,
-		);
+		return {
+			shapeError: `Expected a JSON object with an "images" array, found ${Array.isArray(body) ? 'an array' : typeof body}`,
+		};
 	}
 	const record = body as IDataObject;
 	const images = record.images ?? record.data;
 	if (!Array.isArray(images)) {
-		throw new ResponseShapeError(
-			`Expected a JSON object with an "images" array, found the fields: ${Object.keys(record).join(', ') || 'none'}`,
-		);
+		return {
+			shapeError: `Expected a JSON object with an "images" array, found the fields: ${Object.keys(record).join(', ') || 'none'}`,
+		};
 	}
 	const entries = images.map((entry: unknown, index: number): ResultEntry => {
 		if (typeof entry === 'string') return fromString(index, entry);

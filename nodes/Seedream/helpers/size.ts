@@ -1,13 +1,19 @@
 import {
-	ASPECT_RATIO_SIZES,
-	MAX_ASPECT_RATIO,
-	MAX_TOTAL_PIXELS,
-	MIN_ASPECT_RATIO,
-	MIN_TOTAL_PIXELS,
-	RESOLUTIONS,
+	ASPECT_RATIOS,
+	formatPixelRange,
+	formatRatio,
+	formatRatioRange,
+	resolutionsOf,
+	type AspectRatio,
+	type ModelRules,
 	type Resolution,
-} from './constants';
+} from './models';
+import { InvalidInput } from './nodeErrors';
 
+/** The Size parameter's values besides the model's presets. */
+export const SIZE_MODES = { aspectRatio: 'aspectRatio', custom: 'custom' } as const;
+
+/** The Size, Aspect Ratio, Resolution, Width and Height parameters as the user set them. */
 export interface SizeChoice {
 	size: string;
 	aspectRatio?: string;
@@ -19,64 +25,75 @@ export interface SizeChoice {
 export interface ResolvedSize {
 	/** What the request's `size` carries. */
 	value: string;
-	/** Known when the request names pixels (not for 2K/4K, where the model picks the ratio). */
+	/** Known when the request names pixels (not for a preset, where the model picks the ratio). */
 	width?: number;
 	height?: number;
 }
 
-/** Thrown for a size the API would reject; the caller turns it into a node error. */
-export class SizeError extends Error {}
-
-function formatRatio(ratio: number): string {
-	return ratio >= 1 ? `${ratio.toFixed(2)}:1` : `1:${(1 / ratio).toFixed(2)}`;
+function presetList(model: ModelRules): string {
+	return resolutionsOf(model).join(', ');
 }
 
-export function checkPixelSize(width: number, height: number): void {
+/** Throws unless width x height is a size the model accepts. */
+export function checkPixelSize(width: number, height: number, model: ModelRules): void {
 	if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-		throw new SizeError(
+		throw new InvalidInput(
 			`Width and height must be positive whole numbers of pixels, found ${width} x ${height}`,
 		);
 	}
 	const pixels = width * height;
-	if (pixels < MIN_TOTAL_PIXELS || pixels > MAX_TOTAL_PIXELS) {
-		throw new SizeError(
-			`Size ${width}x${height} has ${pixels.toLocaleString('en-US')} pixels; the API accepts ` +
-				`${MIN_TOTAL_PIXELS.toLocaleString('en-US')} to ${MAX_TOTAL_PIXELS.toLocaleString('en-US')} ` +
-				`(for example 2048x2048 or 4096x4096)`,
+	const [min, max] = model.pixels;
+	if (pixels < min || pixels > max) {
+		throw new InvalidInput(
+			`Size ${width}x${height} has ${pixels.toLocaleString('en-US')} pixels; ${model.name} accepts ` +
+				`${formatPixelRange(model.pixels)} (for example ${model.presets['2K']?.['1:1'] ?? '2048x2048'})`,
+			'Change Width and Height, or pick a preset under Size.',
 		);
 	}
 	const ratio = width / height;
-	if (ratio < MIN_ASPECT_RATIO || ratio > MAX_ASPECT_RATIO) {
-		throw new SizeError(
-			`Size ${width}x${height} has an aspect ratio of ${formatRatio(ratio)}; the API accepts ` +
-				`ratios from 1:16 to 16:1`,
+	if (ratio < model.sizeRatio[0] || ratio > model.sizeRatio[1]) {
+		throw new InvalidInput(
+			`Size ${width}x${height} has an aspect ratio of ${formatRatio(ratio)}; ${model.name} accepts ` +
+				`ratios from ${formatRatioRange(model.sizeRatio)}`,
 		);
 	}
 }
 
-export function resolveSize(choice: SizeChoice): ResolvedSize {
-	if ((RESOLUTIONS as readonly string[]).includes(choice.size)) {
-		return { value: choice.size };
+function presetTable(model: ModelRules, resolution: unknown) {
+	const table = model.presets[resolution as Resolution];
+	if (!table) {
+		throw new InvalidInput(
+			`${model.name} has no ${String(resolution)} preset: its presets are ${presetList(model)}`,
+			'Pick one of them, or another model under Model.',
+		);
 	}
-	if (choice.size === 'aspectRatio') {
-		const row = ASPECT_RATIO_SIZES[choice.aspectRatio ?? ''];
-		const resolution = choice.resolution as Resolution;
-		if (!row || !(RESOLUTIONS as readonly string[]).includes(resolution)) {
-			throw new SizeError(
-				`Unknown aspect ratio "${choice.aspectRatio}" or resolution "${choice.resolution}"; ` +
-					`expected one of ${Object.keys(ASPECT_RATIO_SIZES).join(', ')} at ${RESOLUTIONS.join(' or ')}`,
+	return table;
+}
+
+/** The request's `size` for the model, checked against the model's rules. */
+export function resolveSize(choice: SizeChoice, model: ModelRules): ResolvedSize {
+	if (choice.size === SIZE_MODES.aspectRatio) {
+		const table = presetTable(model, choice.resolution);
+		const value = table[choice.aspectRatio as AspectRatio];
+		if (!value) {
+			throw new InvalidInput(
+				`Unknown aspect ratio "${choice.aspectRatio}"; expected one of ${ASPECT_RATIOS.join(', ')}`,
 			);
 		}
-		const [width, height] = row[resolution].split('x').map(Number);
-		return { value: row[resolution], width, height };
+		const [width, height] = value.split('x').map(Number);
+		return { value, width, height };
 	}
-	if (choice.size === 'custom') {
+	if (choice.size === SIZE_MODES.custom) {
 		const width = Number(choice.width);
 		const height = Number(choice.height);
-		checkPixelSize(width, height);
+		checkPixelSize(width, height, model);
 		return { value: `${width}x${height}`, width, height };
 	}
-	throw new SizeError(
-		`Unknown size "${choice.size}"; expected 2K, 4K, aspectRatio or custom`,
+	if (/^\dK$/.test(choice.size)) {
+		presetTable(model, choice.size);
+		return { value: choice.size };
+	}
+	throw new InvalidInput(
+		`Unknown size "${choice.size}"; expected ${presetList(model)}, aspectRatio or custom`,
 	);
 }

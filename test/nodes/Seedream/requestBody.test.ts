@@ -1,4 +1,4 @@
-import { ASPECT_RATIO_SIZES } from '../../../nodes/Seedream/helpers/constants';
+import { MODELS } from '../../../nodes/Seedream/helpers/models';
 import { captureApi } from '../../support/api';
 import { runSeedream } from '../../support/engine';
 
@@ -46,8 +46,8 @@ describe('request body', () => {
 		expect((await bodyFor({ size: '4K' })).body.size).toBe('4K');
 	});
 
-	const presets = Object.entries(ASPECT_RATIO_SIZES).flatMap(([ratio, sizes]) =>
-		(['2K', '4K'] as const).map((resolution) => [ratio, resolution, sizes[resolution]]),
+	const presets = Object.entries(MODELS['seedream-4.5'].presets).flatMap(([resolution, sizes]) =>
+		Object.entries(sizes).map(([ratio, size]) => [ratio, resolution, size]),
 	);
 	test.each(presets)('aspect ratio %s at %s is sent as %s', async (aspectRatio, resolution, expected) => {
 		const { body } = await bodyFor({ size: 'aspectRatio', aspectRatio, resolution });
@@ -55,9 +55,13 @@ describe('request body', () => {
 	});
 
 	test('the preset table is the one documented for Seedream 4.5', () => {
-		expect(ASPECT_RATIO_SIZES['16:9']).toEqual({ '2K': '2848x1600', '4K': '5504x3040' });
-		expect(ASPECT_RATIO_SIZES['21:9']).toEqual({ '2K': '3136x1344', '4K': '6240x2656' });
-		expect(Object.keys(ASPECT_RATIO_SIZES)).toEqual(['1:1', '4:3', '3:4', '16:9', '9:16', '3:2', '2:3', '21:9']);
+		const { presets: table } = MODELS['seedream-4.5'];
+		expect(Object.keys(table)).toEqual(['2K', '4K']);
+		expect(table['2K']?.['16:9']).toBe('2848x1600');
+		expect(table['4K']?.['16:9']).toBe('5504x3040');
+		expect(table['2K']?.['21:9']).toBe('3136x1344');
+		expect(table['4K']?.['21:9']).toBe('6240x2656');
+		expect(Object.keys(table['2K'] ?? {})).toEqual(['1:1', '4:3', '3:4', '16:9', '9:16', '3:2', '2:3', '21:9']);
 	});
 
 	test.each([
@@ -85,9 +89,9 @@ describe('request body', () => {
 		expect(body.sequential_image_generation_options).toEqual({ max_images: 15 });
 	});
 
-	test.each(['standard', 'fast'])('prompt optimisation %s is sent as optimize_prompt_options', async (mode) => {
-		const { body } = await bodyFor({ options: { promptOptimizationMode: mode } });
-		expect(body.optimize_prompt_options).toEqual({ mode });
+	test('prompt optimisation standard is sent as optimize_prompt_options', async () => {
+		const { body } = await bodyFor({ options: { promptOptimizationMode: 'standard' } });
+		expect(body.optimize_prompt_options).toEqual({ mode: 'standard' });
 	});
 
 	test('every parameter at once gives exactly this body', async () => {

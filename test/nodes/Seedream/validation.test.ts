@@ -34,10 +34,10 @@ describe('bad input is rejected before any request is sent', () => {
 	});
 
 	test.each([
-		[1024, 1024, /1,048,576 pixels; the API accepts 3,686,400 to 16,777,216/],
+		[1024, 1024, /1,048,576 pixels; Seedream 4.5 accepts 3,686,400 to 16,777,216/],
 		[1919, 1920, /3,684,480 pixels/],
 		[4097, 4096, /16,781,312 pixels/],
-		[16384, 256, /aspect ratio of 64.00:1; the API accepts ratios from 1:16 to 16:1/],
+		[16384, 256, /aspect ratio of 64:1; Seedream 4.5 accepts ratios from 1:16 to 16:1/],
 		[240, 16000, /aspect ratio of 1:66.67/],
 		[2048.5, 2048, /whole numbers/],
 	])('custom size %p x %p', async (width, height, message) => {
@@ -64,7 +64,7 @@ describe('bad input is rejected before any request is sent', () => {
 			{ binary: { data: { bytes: Buffer.from('%PDF-1.7 ...'), mimeType: 'application/pdf', fileName: 'brief.pdf' } } },
 		]);
 		expect(error.message).toBe(
-			'Binary property "data" (brief.pdf) is not an image the API accepts: expected jpeg, png, webp, bmp, tiff, gif, found a PDF document (declared as application/pdf)',
+			'Binary property "data" (brief.pdf) is not an image Seedream 4.5 accepts: expected jpeg, png, webp, bmp, tiff, gif, found a PDF document (declared as application/pdf)',
 		);
 	});
 
@@ -84,7 +84,7 @@ describe('bad input is rejected before any request is sent', () => {
 		});
 		expect(api.requests).toHaveLength(0);
 		expect(result.error?.message).toBe(
-			'Binary property "data" is 10.0 MB; the API accepts references up to 10.0 MB',
+			'Binary property "data" is 10.0 MB; Seedream 4.5 accepts references up to 10.0 MB',
 		);
 	});
 
@@ -109,9 +109,9 @@ describe('bad input is rejected before any request is sent', () => {
 	});
 
 	test.each([
-		[png(14, 100), /14x100 pixels; the API needs width and height of at least 15 pixels/],
-		[jpeg(6001, 6000), /6001x6000 pixels; the API accepts at most 6000x6000 \(36 million\) pixels/],
-		[png(20, 400), /20x400 pixels; the API accepts aspect ratios from 1:16 to 16:1/],
+		[png(14, 100), /14x100 pixels; Seedream 4.5 needs width and height of at least 15 pixels/],
+		[jpeg(6001, 6000), /6001x6000 pixels; Seedream 4.5 accepts at most 6000x6000 \(36 million\) pixels/],
+		[png(20, 400), /20x400 pixels; Seedream 4.5 accepts reference aspect ratios from 1:16 to 16:1/],
 	])('reference dimensions out of range', async (bytes, message) => {
 		const error = await rejected({ referenceImages: 'binary' }, [{ binary: { data: { bytes } } }]);
 		expect(error.message).toMatch(message);
@@ -119,7 +119,7 @@ describe('bad input is rejected before any request is sent', () => {
 
 	test('15 binary references', async () => {
 		const error = await rejected({ referenceImages: 'binary', binaryPropertyNames: '*' }, [{ binary: refs(15) }]);
-		expect(error.message).toBe('15 reference images; the API accepts at most 14');
+		expect(error.message).toBe('15 reference images; Seedream 4.5 accepts at most 14');
 	});
 
 	test('14 binary references are accepted', async () => {
@@ -137,13 +137,13 @@ describe('bad input is rejected before any request is sent', () => {
 			{ referenceImages: 'binary', binaryPropertyNames: '*', options: { combineItems: true } },
 			[{ binary: refs(8) }, { binary: refs(7) }],
 		);
-		expect(error.message).toBe('15 reference images across the combined items; the API accepts at most 14');
+		expect(error.message).toBe('15 reference images across the combined items; Seedream 4.5 accepts at most 14');
 	});
 
 	test.each([
 		['ftp://example.com/a.png', /Image URL 1 is not an http\(s\) URL or data URI: found "ftp:\/\/example.com\/a.png"/],
 		['not a link', /Image URL 1 is not an http\(s\) URL or data URI/],
-		['data:image/png;base64,SGVsbG8gd29ybGQh', /Image URL 1 is not an image the API accepts: .* found text \("Hello world!"\) \(declared as image\/png\)/],
+		['data:image/png;base64,SGVsbG8gd29ybGQh', /Image URL 1 is not an image Seedream 4.5 accepts: .* found text \("Hello world!"\) \(declared as image\/png\)/],
 		['data:text/plain,hello', /Image URL 1 is not a base64 data URI/],
 		[' \n, ', /No image URLs given/],
 	])('image URL %p', async (imageUrls, message) => {

@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as generate from './generate.operation';
 
-export { generate };
+/** The Image resource's operations, by the value the Operation parameter stores. */
+export const operations = { generate };
 
 export const description: INodeProperties[] = [
 	{

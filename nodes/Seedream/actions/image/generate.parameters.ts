@@ -1,0 +1,148 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import {
+	DEFAULT_MODEL,
+	isModelId,
+	MAX_IMAGES_TOTAL,
+	MODEL_IDS,
+	MODELS,
+	type ModelRules,
+} from '../../helpers/models';
+import { InvalidInput } from '../../helpers/nodeErrors';
+import { checkReferenceCount } from '../../helpers/referenceChecks';
+import { inspectReferences, type Reference } from '../../helpers/referenceImages';
+import type { GenerationRequest } from '../../helpers/requestBody';
+import { resolveSize } from '../../helpers/size';
+
+/** How the images of one request become output items. */
+export interface OutputSettings {
+	downloadImages: boolean;
+	binaryPropertyOutput: string;
+	fileName: string;
+	includeInputJson: boolean;
+}
+
+/** One API request, checked and ready to send, with the input items it answers. */
+export interface PreparedRequest extends GenerationRequest {
+	itemIndexes: number[];
+	output: OutputSettings;
+}
+
+/** A saved workflow without the parameter (made before models existed) calls Seedream 4.5. */
+function readModel(value: unknown): ModelRules {
+	const id = value === undefined || value === '' ? DEFAULT_MODEL : value;
+	if (!isModelId(id)) {
+		throw new InvalidInput(
+			`Unknown model "${String(id)}": expected one of ${MODEL_IDS.join(', ')}`,
+		);
+	}
+	return MODELS[id];
+}
+
+function readPrompt(value: unknown): string {
+	const prompt = typeof value === 'string' ? value.trim() : '';
+	if (prompt !== '') return prompt;
+	throw new InvalidInput(
+		typeof value === 'string'
+			? 'The prompt is empty: expected a description of the image to generate'
+			: `The prompt must be text, found ${Array.isArray(value) ? 'an array' : typeof value}`,
+		'Fill in "Prompt", or check that the expression in it resolves to text for every item.',
+	);
+}
+
+function readImageSet(model: ModelRules, mode: unknown, asked: unknown, references: number) {
+	if (mode !== 'auto' && mode !== 'disabled') {
+		throw new InvalidInput(`Unknown image set mode "${String(mode)}": expected auto or disabled`);
+	}
+	if (mode === 'disabled') return { sequentialImageGeneration: mode } as const;
+	if (!model.imageSets) {
+		throw new InvalidInput(
+			`${model.name} does not make image sets: set Image Set to Off, or pick another model`,
+		);
+	}
+	const wanted = Number(asked);
+	if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_IMAGES_TOTAL) {
+		throw new InvalidInput(
+			`Max Images must be a whole number from 1 to ${MAX_IMAGES_TOTAL}, found ${String(asked)}`,
+		);
+	}
+	// References count toward the API's total of 15 images per request.
+	return {
+		sequentialImageGeneration: mode,
+		maxImages: Math.min(wanted, MAX_IMAGES_TOTAL - references),
+	} as const;
+}
+
+function readOptimization(model: ModelRules, value: unknown): string | undefined {
+	if (value === undefined || value === '') return undefined;
+	if (!model.promptOptimizationModes.includes(String(value))) {
+		throw new InvalidInput(
+			`${model.name} does not offer prompt optimization "${String(value)}": it offers ${model.promptOptimizationModes.join(', ')}`,
+			'Change Options → Prompt Optimization, or remove it.',
+		);
+	}
+	return String(value);
+}
+
+/**
+ * Reads and checks one request's parameters and references against the chosen model's rules.
+ * Runs for every request before any is sent, so bad input never costs a paid request.
+ */
+export async function readRequest(
+	context: IExecuteFunctions,
+	itemIndexes: number[],
+	toolRun: boolean,
+): Promise<PreparedRequest> {
+	const items = context.getInputData();
+	const first = itemIndexes[0];
+	const parameter = <T>(name: string, fallback?: T): T =>
+		context.getNodeParameter(name, first, fallback) as T;
+
+	const model = readModel(parameter('model', DEFAULT_MODEL));
+	const prompt = readPrompt(parameter<unknown>('prompt', ''));
+	const size = resolveSize(
+		{
+			size: parameter('size', '2K'),
+			aspectRatio: parameter('aspectRatio', '1:1'),
+			resolution: parameter('resolution', '2K'),
+			width: parameter('width', 2048),
+			height: parameter('height', 2048),
+		},
+		model,
+	);
+	const mode = parameter<string>('referenceImages', 'none');
+	const references: Reference[] = [];
+	for (const itemIndex of itemIndexes) {
+		references.push(
+			...(await inspectReferences(context, model, itemIndex, items[itemIndex], mode)),
+		);
+	}
+	checkReferenceCount(model, references.length, itemIndexes.length > 1);
+	const imageSet = readImageSet(
+		model,
+		parameter('sequentialImageGeneration', 'disabled'),
+		parameter('maxImages', MAX_IMAGES_TOTAL),
+		references.length,
+	);
+	return {
+		itemIndexes,
+		model,
+		prompt,
+		size,
+		watermark: parameter('watermark', true),
+		...imageSet,
+		promptOptimizationMode: readOptimization(
+			model,
+			parameter('options.promptOptimizationMode', ''),
+		),
+		references,
+		output: {
+			// n8n drops a tool's binary data: an AI agent gets links and metadata.
+			downloadImages: !toolRun && parameter('options.downloadImages', true),
+			binaryPropertyOutput:
+				parameter<string>('options.binaryPropertyOutput', 'data').trim() || 'data',
+			fileName: String(parameter('options.fileName', '') ?? '').trim(),
+			includeInputJson: parameter('options.includeInputJson', false),
+		},
+	};
+}

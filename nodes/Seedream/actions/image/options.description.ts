@@ -1,0 +1,113 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { MODEL_IDS, MODELS } from '../../helpers/models';
+import { OPTION_BOUNDS } from '../../helpers/options';
+
+const { concurrency, maxRetries, timeout } = OPTION_BOUNDS;
+const [concurrencyDefault, maxRetriesDefault, timeoutDefault] = [
+	concurrency.default,
+	maxRetries.default,
+	timeout.default,
+];
+const fastModels = MODEL_IDS.map((id) => MODELS[id])
+	.filter((model) => model.promptOptimizationModes.includes('fast'))
+	.map((model) => model.name);
+
+/** Image → Generate's Options: output, pacing and retries. */
+export const options: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Binary Property Output',
+			name: 'binaryPropertyOutput',
+			type: 'string',
+			default: 'data',
+			description: 'Name of the binary property that holds each generated image',
+		},
+		{
+			displayName: 'Combine Items',
+			name: 'combineItems',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to send one request for all input items: their reference images go together (in item order), and the first item's prompt and settings are used",
+		},
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			default: concurrencyDefault,
+			typeOptions: { minValue: concurrency.min, maxValue: concurrency.max, numberPrecision: 0 },
+			description:
+				"How many items' requests run at once. The node lowers it by itself when the API answers with a rate limit.",
+		},
+		{
+			displayName: 'Download Images',
+			name: 'downloadImages',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to download each image as binary data. Turn off to get only the links (they expire after about 24 hours) and metadata.',
+		},
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. banner-{{ $json.sku }}',
+			description:
+				'File name of each image, without extension (the real one is added). Several images from one request get -1, -2 … appended. Empty: seedream-item0-image0 and so on, by item and image.',
+		},
+		{
+			displayName: 'Include Input Fields',
+			name: 'includeInputJson',
+			type: 'boolean',
+			default: false,
+			description: "Whether to copy the input item's fields into each output item",
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			default: maxRetriesDefault,
+			typeOptions: { minValue: maxRetries.min, maxValue: maxRetries.max, numberPrecision: 0 },
+			description:
+				'Retries on rate limits (429), server errors (5xx) and failed connections, with growing pauses that respect Retry-After. 0 means one attempt. Rejected requests (400, 401, 403) are never retried.',
+		},
+		{
+			displayName: 'Prompt Optimization',
+			name: 'promptOptimizationMode',
+			type: 'options',
+			default: 'standard',
+			options: [
+				{ name: 'Standard', value: 'standard', description: 'Better prompts, slower' },
+				{
+					name: 'Fast',
+					value: 'fast',
+					description: `Quicker, lighter rewriting (${fastModels.join(', ')} only)`,
+				},
+			],
+			description: 'Let the model rewrite the prompt before generating. Not sent unless set.',
+		},
+		{
+			displayName: 'Retry Timeouts',
+			name: 'retryUncertain',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to retry when the request timed out, the connection was lost after it was sent, or the answer was unreadable. The API may already have generated and billed those images, so a retry can pay for them twice.',
+		},
+		{
+			displayName: 'Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			default: timeoutDefault,
+			typeOptions: { minValue: timeout.min, maxValue: timeout.max, numberPrecision: 0 },
+			description: 'How long to wait for one request. Image sets at 4K can take several minutes.',
+		},
+	],
+};

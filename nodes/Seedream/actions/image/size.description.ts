@@ -1,0 +1,73 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	ASPECT_RATIOS,
+	formatPixelRange,
+	formatRatioRange,
+	resolutionsOf,
+	type ModelRules,
+} from '../../helpers/models';
+import { SIZE_MODES } from '../../helpers/size';
+
+/**
+ * Size, Aspect Ratio, Resolution, Width and Height for one model: its presets and limits.
+ * The parameters keep their names for every model (saved workflows store them); each model
+ * shows its own copy, so the presets and limits a user sees are the chosen model's.
+ */
+export function sizeProperties(model: ModelRules): INodeProperties[] {
+	const show = { model: [model.id] };
+	const resolutions = resolutionsOf(model);
+	const limits = `${formatPixelRange(model.pixels)} pixels in all, ratio ${formatRatioRange(model.sizeRatio)}`;
+	return [
+		{
+			displayName: 'Size',
+			name: 'size',
+			type: 'options',
+			default: '2K',
+			options: [
+				...resolutions.map((resolution) => ({
+					name: `${resolution} (Model Picks the Aspect Ratio)`,
+					value: resolution,
+				})),
+				{ name: 'Aspect Ratio Preset', value: SIZE_MODES.aspectRatio },
+				{ name: 'Custom Width and Height', value: SIZE_MODES.custom },
+			],
+			description: `With ${resolutions.join(' or ')} the model chooses the aspect ratio from the prompt and references`,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Aspect Ratio',
+			name: 'aspectRatio',
+			type: 'options',
+			default: '1:1',
+			options: ASPECT_RATIOS.map((ratio) => ({
+				name: ratio,
+				value: ratio,
+				description: resolutions
+					.map((resolution) => `${model.presets[resolution]?.[ratio]} at ${resolution}`)
+					.join(', '),
+			})),
+			displayOptions: { show: { ...show, size: ['aspectRatio'] } },
+		},
+		{
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			default: '2K',
+			options: resolutions.map((resolution) => ({ name: resolution, value: resolution })),
+			displayOptions: { show: { ...show, size: ['aspectRatio'] } },
+		},
+		...(['width', 'height'] as const).map(
+			(name): INodeProperties => ({
+				displayName: name === 'width' ? 'Width' : 'Height',
+				name,
+				type: 'number',
+				default: 2048,
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				description: `In pixels. Width × height: ${limits}.`,
+				hint: `${model.name}: width × height ${limits}`,
+				displayOptions: { show: { ...show, size: ['custom'] } },
+			}),
+		),
+	];
+}
