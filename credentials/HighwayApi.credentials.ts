@@ -1,5 +1,6 @@
 import type {
 	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
@@ -7,11 +8,31 @@ import type {
 
 import { CREDENTIAL_TEST_PATH, DEFAULT_BASE_URL } from '../nodes/Seedream/helpers/constants';
 
+/** What the credential dialog says when its test gets one of these answers. */
+export const CREDENTIAL_TEST_FAILURES = [
+	{
+		status: 401,
+		message:
+			'HighwayAPI did not accept this API Key (401). Check that the whole key is pasted, without spaces, from Settings → API keys in your HighwayAPI account, and that Base URL is the HighwayAPI address the key belongs to.',
+	},
+	{
+		status: 403,
+		message:
+			'HighwayAPI refused this API Key (403): the key is invalid or disabled, or the account has no balance left. Check the key and the balance in your HighwayAPI account.',
+	},
+	{
+		status: 404,
+		message: `Base URL does not answer like HighwayAPI (404 on ${CREDENTIAL_TEST_PATH}). Use ${DEFAULT_BASE_URL} unless you go through a proxy or a platform with the same API.`,
+	},
+];
+
 export class HighwayApi implements ICredentialType {
 	name = 'highwayApi';
 
-	// n8n's lint requires credential names to end in " API"; the brand is HighwayAPI.
-	displayName = 'Highway API';
+	// The platform is "HighwayAPI". n8n's lint (cred-class-field-display-name-missing-api) wants a
+	// credential type's name to end in " API", and n8n names a new credential after the type minus
+	// that word: "HighwayAPI account", the name the examples use.
+	displayName = 'HighwayAPI API';
 
 	icon = { light: 'file:../icons/highwayApi.svg', dark: 'file:../icons/highwayApi.dark.svg' } as const;
 
@@ -46,12 +67,19 @@ export class HighwayApi implements ICredentialType {
 		},
 	};
 
-	// Lists the models: proves the key without generating, so without paying for, an image.
+	// Lists the models: proves the key without generating, so without paying for, an image. n8n
+	// shows a rule's message when the test gets that status (otherwise only "Unauthorized").
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: CREDENTIAL_TEST_PATH,
 			method: 'GET',
 		},
+		rules: CREDENTIAL_TEST_FAILURES.map(
+			({ status, message }): IAuthenticateRuleResponseCode => ({
+				type: 'responseCode',
+				properties: { value: status, message },
+			}),
+		),
 	};
 }

@@ -9,12 +9,21 @@
 //                  headless against the emulator
 //   6. agent       jest: the node as a tool of n8n's AI Agent (3.1 and 2.2) in that real n8n,
 //                  the model a scripted OpenAI-compatible mock, the API the emulator
-// Ends with one plain line "N passed, M failed" counting every test of every step.
+//   7. editor      jest + playwright-core: the same packed package in n8n's editor, driven in a
+//                  real Chromium (Debian's; skipped, with the install command, when missing)
+// Ends with one plain line "N passed, M failed" counting every test of every step, or
+// "N passed, M failed, K skipped" when a step could not run its tests on this machine.
 // `--only unit,lint` runs a subset.
+//
+// A step returns { passed, failed, skipped?, note? }. A step whose tests need something the
+// machine lacks (a browser, a database) still runs its suite, which marks those tests skipped,
+// so K counts tests, and says in `note` what to install.
 const { spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync, existsSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
+
+const { findChromium, INSTALL_CHROMIUM } = require('../test/editor/lib/chromium');
 
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -28,9 +37,13 @@ const steps = [
 	{ name: 'release', run: () => runNodeTests('release', ['test/package/release.test.js']) },
 	{ name: 'unit', run: () => runJest('unit', ['-c', 'jest.config.js']) },
 	{ name: 'emulator', run: runEmulatorSelfTest },
-	{ name: 'faults', run: () => runJest('faults', ['-c', 'jest.emulator.config.js', '--runInBand']) },
+	{
+		name: 'faults',
+		run: () => runJest('faults', ['-c', 'jest.emulator.config.js', '--runInBand']),
+	},
 	{ name: 'e2e', run: () => runJest('e2e', ['-c', 'jest.e2e.config.js', '--runInBand']) },
 	{ name: 'agent', run: () => runJest('agent', ['-c', 'jest.agent.config.js', '--runInBand']) },
+	{ name: 'editor', run: runEditor },
 ];
 
 function banner(text) {
@@ -70,12 +83,29 @@ function runEmulatorSelfTest() {
 		['--test', '--test-reporter=tap', 'test/emulator/emulator.selftest.js'],
 		{ cwd: root, encoding: 'utf8' },
 	);
-	process.stdout.write(result.stdout.split('\n').filter((line) => /^(not )?ok |^# /.test(line)).join('\n') + '\n');
-	const count = (label) => Number((new RegExp(`^# ${label} (\\d+)`, 'm').exec(result.stdout) ?? [])[1] ?? 0);
+	process.stdout.write(
+		result.stdout
+			.split('\n')
+			.filter((line) => /^(not )?ok |^# /.test(line))
+			.join('\n') + '\n',
+	);
+	const count = (label) =>
+		Number((new RegExp(`^# ${label} (\\d+)`, 'm').exec(result.stdout) ?? [])[1] ?? 0);
 	const passed = count('pass');
 	let failed = count('fail');
 	if (result.status !== 0 && failed === 0) failed = 1;
 	return { passed, failed, note: failed ? result.stderr.slice(-500) : '' };
+}
+
+function runEditor() {
+	const result = runJest('editor', ['-c', 'jest.editor.config.js', '--runInBand']);
+	if (!findChromium()) {
+		// The suite skipped its tests itself (it checks the same thing): say how to get them run.
+		result.note = [result.note, `no Chromium: ${INSTALL_CHROMIUM}, or set CHROME_PATH`]
+			.filter(Boolean)
+			.join('; ');
+	}
+	return result;
 }
 
 function runJest(name, args) {
@@ -92,14 +122,17 @@ function runJest(name, args) {
 	});
 	let passed = 0;
 	let failed = 0;
+	let skipped = 0;
 	let note = '';
 	try {
 		const data = JSON.parse(readFileSync(report, 'utf8'));
 		passed = data.numPassedTests;
 		failed = data.numFailedTests;
+		skipped = data.numPendingTests + data.numTodoTests;
 		// A suite that failed to load or crashed has no failed test of its own: count it.
 		const brokenSuites = data.testResults.filter(
-			(suite) => suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed'),
+			(suite) =>
+				suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed'),
 		).length;
 		failed += brokenSuites;
 		if (brokenSuites) note = `${brokenSuites} suite(s) failed to run`;
@@ -112,12 +145,14 @@ function runJest(name, args) {
 		note = `jest exited with ${result.status}`;
 	}
 	rmSync(dir, { recursive: true, force: true });
-	return { passed, failed, note };
+	return { passed, failed, skipped, note };
 }
 
 function main() {
 	const onlyArg = process.argv.find((arg) => arg.startsWith('--only'));
-	const only = onlyArg ? (onlyArg.split('=')[1] ?? process.argv[process.argv.indexOf(onlyArg) + 1]).split(',') : undefined;
+	const only = onlyArg
+		? (onlyArg.split('=')[1] ?? process.argv[process.argv.indexOf(onlyArg) + 1]).split(',')
+		: undefined;
 	const results = [];
 	for (const step of steps) {
 		if (only && !only.includes(step.name)) continue;
@@ -128,14 +163,17 @@ function main() {
 	}
 	banner('summary');
 	for (const r of results) {
-		const status = r.failed ? 'FAIL' : 'PASS';
+		const skipped = r.skipped ?? 0;
+		const status = r.failed ? 'FAIL' : skipped && !r.passed ? 'SKIPPED' : 'PASS';
 		process.stdout.write(
-			`${status}  ${r.name.padEnd(9)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s${r.note ? `  (${r.note})` : ''}\n`,
+			`${status.padEnd(7)} ${r.name.padEnd(9)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed${skipped ? ` ${String(skipped).padStart(3)} skipped` : ''}  ${r.seconds.toFixed(1)} s${r.note ? `  (${r.note})` : ''}\n`,
 		);
 	}
-	const passed = results.reduce((sum, r) => sum + r.passed, 0);
-	const failed = results.reduce((sum, r) => sum + r.failed, 0);
-	process.stdout.write(`${passed} passed, ${failed} failed\n`);
+	const total = (key) => results.reduce((sum, r) => sum + (r[key] ?? 0), 0);
+	const [passed, failed, skipped] = [total('passed'), total('failed'), total('skipped')];
+	process.stdout.write(
+		`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+	);
 	process.exitCode = failed ? 1 : 0;
 }
 

@@ -42,6 +42,15 @@ describe('HighwayAPI credential', () => {
 		expect(credential.test.request.url).toBe('/openai/v1/models');
 	});
 
+	test('a failed credential test says what to check, for a rejected key and for a wrong Base URL', () => {
+		const messages = Object.fromEntries(
+			(credential.test.rules ?? []).map((rule) => [rule.properties.value, rule.properties.message]),
+		);
+		expect(messages[401]).toMatch(/did not accept this API Key.*Check that the whole key/);
+		expect(messages[403]).toMatch(/invalid or disabled, or the account has no balance/);
+		expect(messages[404]).toMatch(/^Base URL does not answer like HighwayAPI.*https:\/\/api\.highwayapi\.ai/);
+	});
+
 	test.each([
 		['https://api.highwayapi.ai', 'https://api.highwayapi.ai'],
 		['https://api.highwayapi.ai/', 'https://api.highwayapi.ai'],

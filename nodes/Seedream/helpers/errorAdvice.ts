@@ -111,7 +111,7 @@ function advise(
 			message: `Seedream did not answer within ${timeoutSeconds} s${attemptsText(failure)}`,
 			description:
 				'Image sets and 4K images can take minutes. Raise Options → Timeout. The API may still ' +
-				'have generated (and billed) the images; turn on "Retry After Timeout or Lost Connection" ' +
+				'have generated (and billed) the images; turn on Options → "Retry Timeouts" ' +
 				'only if paying twice is acceptable.',
 			forModel: `${MAY_HAVE_BILLED} Fewer images or a smaller size answer sooner.`,
 		};
@@ -173,8 +173,8 @@ function advise(
 		return {
 			message: `Seedream sent an answer that could not be read${attemptsText(failure)}`,
 			description:
-				`${said}. The images may have been generated and billed; turn on "Retry After ` +
-				'Timeout or Lost Connection" to retry automatically.',
+				`${said}. The images may have been generated and billed; turn on Options → "Retry ` +
+				'Timeouts" to retry automatically.',
 			forModel: MAY_HAVE_BILLED,
 		};
 	}
@@ -195,7 +195,7 @@ function advise(
 		message: `Could not reach Seedream${attemptsText(failure)}: ${said}`,
 		description: failure.uncertain
 			? 'The connection was lost after the request was sent, so the API may have generated (and ' +
-				'billed) the images. Turn on "Retry After Timeout or Lost Connection" to retry automatically.'
+				'billed) the images. Turn on Options → "Retry Timeouts" to retry automatically.'
 			: `Check the Base URL in the ${PLATFORM} credential and the network connection.`,
 		forModel: failure.uncertain
 			? `The connection broke after the request was sent. ${MAY_HAVE_BILLED}`

@@ -304,7 +304,7 @@ describe('timeouts, lost connections and unreadable answers', () => {
 		expect(error.name).toBe('NodeApiError');
 		expect(error.description).toEqual(expect.stringContaining('may have generated (and billed)'));
 		expect(error.description).toEqual(
-			expect.stringContaining('Retry After Timeout or Lost Connection'),
+			expect.stringContaining('Options → "Retry Timeouts"'),
 		);
 		expectNoKey(result);
 		expect(reset.isDone()).toBe(true);

@@ -164,7 +164,7 @@ describe('the answer', () => {
 		expect(advice.message).toBe('Seedream sent an answer that could not be read after 2 attempts');
 		expect(advice.description).toBe(
 			'The API answered 200 with a body that is not JSON: "<html>". The images may have been generated ' +
-				'and billed; turn on "Retry After Timeout or Lost Connection" to retry automatically.',
+				'and billed; turn on Options → "Retry Timeouts" to retry automatically.',
 		);
 	});
 
@@ -201,7 +201,7 @@ describe('the network', () => {
 		const advice = advise({ code: 'ECONNRESET', message: 'socket hang up', uncertain: true });
 		expect(advice.message).toBe('Could not reach Seedream: socket hang up');
 		expect(advice.description).toMatch(/^The connection was lost after the request was sent/);
-		expect(advice.description).toMatch(/Turn on "Retry After Timeout or Lost Connection"/);
+		expect(advice.description).toMatch(/Turn on Options → "Retry Timeouts"/);
 	});
 });
 

@@ -1,0 +1,341 @@
+// The editor, as a user meets the node: n8n-nodes-seedream packed with `npm pack`, installed into a
+// fresh n8n 2.41.1 as a community package, the HighwayAPI emulator behind the credential, and n8n's
+// editor driven in Debian's Chromium (playwright-core, never a downloaded browser). Without a
+// Chromium the tests are skipped; `npm test` says how to install one.
+//
+// Screenshots go to .e2e/editor/; with SEEDREAM_README_SCREENSHOTS=<dir> (`npm run screenshots`)
+// the ones the README shows are written there too.
+const { randomBytes } = require('node:crypto');
+const { readdirSync, readFileSync, rmSync } = require('node:fs');
+const path = require('node:path');
+
+const { createEmulator } = require('../emulator/server');
+const n8n = require('../e2e/lib/n8n');
+const { findChromium } = require('./lib/chromium');
+const editor = require('./lib/editor');
+
+const ROOT = path.resolve(__dirname, '../..');
+const KEY = `editor-${randomBytes(12).toString('hex')}`;
+const CREDENTIAL = { id: 'highway-emulator', name: 'HighwayAPI account' }; // what examples/*.json name
+const SEARCH_TERMS = ['image', 'generate image', 'Seedream', 'ByteDance', 'HighwayAPI'];
+const SHOTS = path.join(ROOT, '.e2e', 'editor');
+const README_SHOTS = process.env.SEEDREAM_README_SCREENSHOTS;
+const EXAMPLES_DIR = path.join(ROOT, 'examples');
+const EXAMPLES = readdirSync(EXAMPLES_DIR).filter((file) => file.endsWith('.json'));
+/** What the emulator makes for each example's request: the size of the first image. */
+const EXPECTED_IMAGE = {
+	'campaign-visuals.json': { property: 'data', width: 2848, height: 1600 }, // 16:9 at 2K
+	'logo-mockup-from-binary.json': { property: 'mockup', width: 1728, height: 2304 }, // 3:4 at 2K
+	'storyboard-image-set.json': { property: 'data', width: 2048, height: 2048 }, // "2K"
+};
+const log = (line) => process.stderr.write(`[editor] ${String(line).trimEnd()}\n`);
+
+const chromiumPath = findChromium();
+const describeWithBrowser = chromiumPath ? describe : describe.skip;
+
+let emulator;
+let emulatorUrl;
+let tarball;
+let instance;
+let session;
+let page;
+
+/** Screenshot `name` into .e2e/editor/ and, for the README's, into SEEDREAM_README_SCREENSHOTS. */
+const shot = (name, { readme = false, locator } = {}) =>
+	editor.screenshot(
+		page,
+		readme && README_SHOTS ? [SHOTS, path.resolve(ROOT, README_SHOTS)] : [SHOTS],
+		name,
+		locator,
+	);
+
+describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
+	let url;
+
+	beforeAll(async () => {
+		const started = Date.now();
+		rmSync(SHOTS, { recursive: true, force: true });
+		emulator = createEmulator({ apiKey: KEY });
+		emulatorUrl = await emulator.start();
+		await n8n.ensureN8n({ log });
+		tarball = await n8n.packPackage({ repoDir: ROOT, log });
+		instance = await n8n.createInstance({
+			tarball,
+			log,
+			env: {
+				N8N_SECURE_COOKIE: 'false',
+				// Offline: n8n's MCP server list and verified-package list are fetched from api.n8n.io.
+				N8N_DISABLED_MODULES: 'mcp-registry',
+				N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+			},
+		});
+		expect(instance.nodeType).toBe('n8n-nodes-seedream.seedream');
+		await instance.importCredentials([
+			{ ...CREDENTIAL, type: 'highwayApi', data: { apiKey: KEY, baseUrl: emulatorUrl } },
+		]);
+		url = (await instance.startServer()).url;
+		session = await editor.openEditor({ executablePath: chromiumPath, url });
+		page = session.page;
+		log(`n8n ${url} and Chromium ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	});
+
+	afterAll(async () => {
+		await session?.browser.close();
+		await instance?.cleanup();
+		await emulator?.stop();
+		if (tarball) rmSync(path.dirname(tarball), { recursive: true, force: true });
+		if (session?.blocked.length)
+			log(`refused requests off this machine: ${[...new Set(session.blocked)].join(', ')}`);
+		log(`screenshots in ${SHOTS}${README_SHOTS ? ` and ${README_SHOTS}` : ''}`);
+	});
+
+	describe('a new workflow', () => {
+		beforeAll(async () => {
+			await editor.newWorkflowWithTrigger(page, url);
+		});
+
+		test.each([
+			['the + after the trigger', 'node'],
+			["the canvas's + button", 'canvas'],
+		])(
+			`the nodes panel from %s ("What happens next?") finds Seedream for: ${SEARCH_TERMS.join(', ')}`,
+			async (_, from) => {
+				expect(await editor.openNodesPanel(page, { from })).toBe('What happens next?');
+				const missed = [];
+				for (const term of SEARCH_TERMS) {
+					const names = await editor.searchNodes(page, term);
+					if (!names.includes('Seedream'))
+						missed.push(`"${term}" listed ${names.length ? names.join(', ') : 'no results'}`);
+					if (term === 'Seedream' && from === 'node')
+						await shot('nodes-panel-search', { readme: true });
+				}
+				expect(missed).toEqual([]);
+			},
+		);
+
+		test('the AI panel lists Seedream among the AI nodes, and its search finds it for the same terms', async () => {
+			await editor.openNodesPanel(page);
+			await page.getByTestId('item-iterator-item').getByText('AI', { exact: true }).click();
+			await page
+				.locator('[data-test-id="nodes-list-header"]:visible')
+				.getByText('AI Nodes', { exact: true })
+				.waitFor();
+			const listed = (await page.getByTestId('node-creator-item-name').allInnerTexts()).map(
+				(name) => name.trim(),
+			);
+			const missed = [];
+			for (const term of SEARCH_TERMS) {
+				const names = await editor.searchNodes(page, term);
+				if (!names.includes('Seedream'))
+					missed.push(`"${term}" listed ${names.length ? names.join(', ') : 'no results'}`);
+			}
+			expect({ listed: listed.includes('Seedream'), missed }).toEqual({ listed: true, missed: [] });
+		});
+
+		test('added from the panel, it shows its parameters with their defaults and the ready credential', async () => {
+			await editor.openNodesPanel(page);
+			await editor.searchNodes(page, 'Seedream');
+			await page
+				.getByTestId('node-creator-item-name')
+				.getByText('Seedream', { exact: true })
+				.click();
+			await shot('node-details');
+			await page
+				.getByTestId('node-creator-item-name')
+				.getByText('Generate images', { exact: true })
+				.click();
+			await page.getByTestId('ndv').waitFor();
+
+			await expect(
+				page.getByTestId('node-credentials-select').locator('input').inputValue(),
+			).resolves.toBe(CREDENTIAL.name);
+			const shown = {};
+			for (const name of [
+				'resource',
+				'operation',
+				'model',
+				'prompt',
+				'referenceImages',
+				'size',
+				'watermark',
+				'sequentialImageGeneration',
+			]) {
+				shown[name] = await editor.shownValue(page, name);
+			}
+			expect(shown).toEqual({
+				resource: 'Image',
+				operation: 'Generate',
+				model: 'Seedream 4.5',
+				prompt: '',
+				referenceImages: 'None',
+				size: '2K (Model Picks the Aspect Ratio)',
+				watermark: 'on',
+				sequentialImageGeneration: 'Off (One Image)',
+			});
+			for (const hidden of [
+				'binaryPropertyNames',
+				'imageUrls',
+				'aspectRatio',
+				'resolution',
+				'width',
+				'height',
+				'maxImages',
+			]) {
+				await expect(page.getByTestId(`parameter-input-${hidden}`).count()).resolves.toBe(0);
+			}
+		});
+
+		test('switching Reference Images, Size and Image Set shows the dependent fields and their hints', async () => {
+			// The hint is the visible text under the input (a description shows only as a tooltip).
+			const hint = (name) => editor.parameter(page, name).innerText();
+
+			await editor.choose(page, 'referenceImages', 'From Binary Data');
+			await expect(editor.shownValue(page, 'binaryPropertyNames')).resolves.toBe('data');
+			await expect(hint('binaryPropertyNames')).resolves.toMatch(
+				/JPEG, PNG, WebP, BMP, TIFF or GIF.*up to 10 MB each/,
+			);
+			await editor.choose(page, 'referenceImages', 'From URLs');
+			await page.getByTestId('parameter-input-imageUrls').waitFor();
+			await expect(page.getByTestId('parameter-input-binaryPropertyNames').count()).resolves.toBe(
+				0,
+			);
+			await editor.choose(page, 'referenceImages', 'None');
+
+			await editor.choose(page, 'size', 'Aspect Ratio Preset');
+			await expect(editor.shownValue(page, 'aspectRatio')).resolves.toBe('1:1');
+			await expect(editor.shownValue(page, 'resolution')).resolves.toBe('2K');
+			await editor.choose(page, 'size', 'Custom Width and Height');
+			await expect(editor.shownValue(page, 'width')).resolves.toBe('2048');
+			await expect(editor.shownValue(page, 'height')).resolves.toBe('2048');
+			for (const side of ['width', 'height']) {
+				await expect(hint(side)).resolves.toContain(
+					'3,686,400 to 16,777,216 pixels in all, ratio 1:16 to 16:1',
+				);
+			}
+			await expect(page.getByTestId('parameter-input-aspectRatio').count()).resolves.toBe(0);
+
+			await editor.choose(page, 'sequentialImageGeneration', 'Auto (Related Images)');
+			await expect(editor.shownValue(page, 'maxImages')).resolves.toBe('15');
+			await expect(hint('maxImages')).resolves.toContain(
+				"Reference images count toward the API's total of 15",
+			);
+			const prompt = page.getByTestId('parameter-input-prompt').locator('textarea');
+			await prompt.fill('A red stunt kite over a windy beach');
+			await prompt.blur(); // its focus tip would cover the next field
+			await shot('parameters', { readme: true, locator: page.getByTestId('ndv') });
+		});
+
+		test('no label is cut off, in the parameters or among the options', async () => {
+			const cut = [];
+			await page.getByTestId('collection-parameter-add').click();
+			const offered = page.locator('.el-select-dropdown__item:visible');
+			await offered.first().waitFor();
+			cut.push(...(await editor.cutOffTexts(page.locator('.el-select-dropdown:visible'))));
+			const options = (await offered.allInnerTexts()).map((name) => name.trim());
+			await page.keyboard.press('Escape');
+			for (const option of options) {
+				await page.getByTestId('collection-parameter-add').click();
+				await page
+					.locator('.el-select-dropdown__item:visible')
+					.getByText(option, { exact: true })
+					.click();
+			}
+			cut.push(...(await editor.cutOffTexts(page.getByTestId('node-parameters'))));
+			expect(options.length).toBeGreaterThanOrEqual(10);
+			expect(cut).toEqual([]);
+		});
+
+		test("a custom 1000x1000 size stops with the node's own error, before any request", async () => {
+			await editor.choose(page, 'sequentialImageGeneration', 'Off (One Image)');
+			await editor.type(page, 'width', 1000);
+			await editor.type(page, 'height', 1000);
+			emulator.reset();
+			await page.getByTestId('node-execute-button').click();
+			const error = page
+				.getByTestId('output-panel')
+				.getByText(/1000x1000/)
+				.first();
+			await error.waitFor({ timeout: 60_000 });
+			const text = await page.getByTestId('output-panel').innerText();
+			expect(text).toContain('Size 1000x1000 has 1,000,000 pixels');
+			expect(emulator.requests).toHaveLength(0);
+			await page.getByTestId('node-execute-button').getByText('Execute step').waitFor();
+			await shot('bad-input-error', { locator: page.getByTestId('ndv') });
+		});
+	});
+
+	describe('the credential dialog', () => {
+		test('tests the key: says what to check for a wrong one, passes with the emulator key', async () => {
+			await page.goto(`${url}/home/credentials/create`); // Overview → Create credential
+			await page.getByTestId('new-credential-type-select').locator('input').fill('HighwayAPI');
+			await page
+				.getByTestId('new-credential-type-select-option')
+				.getByText('HighwayAPI API', { exact: true })
+				.click();
+			await page.getByTestId('new-credential-type-button').click();
+			const dialog = page.getByTestId('editCredential-modal');
+			await expect(dialog.getByTestId('credential-name').innerText()).resolves.toMatch(
+				/^HighwayAPI account/,
+			);
+			await dialog.getByTestId('parameter-input-apiKey').locator('input').fill('not-the-key');
+			await dialog.getByTestId('parameter-input-baseUrl').locator('input').fill(emulatorUrl);
+			await dialog.getByTestId('credential-save-button').click();
+			await dialog.getByText('Couldn’t connect with these settings').waitFor({ timeout: 60_000 });
+			await dialog.getByText('More details').click();
+			await dialog.getByText('HighwayAPI did not accept this API Key (401)').waitFor();
+			const text = await dialog.innerText();
+			expect(text).toContain('Check that the whole key is pasted');
+			expect(text).toContain('Base URL');
+			await shot('credential-test-failed', { locator: dialog });
+
+			await dialog.getByTestId('parameter-input-apiKey').locator('input').fill(KEY);
+			await dialog.getByTestId('credential-save-button').click();
+			await dialog.getByText('Connection tested successfully').waitFor({ timeout: 60_000 });
+			await shot('credential-test-passed', { locator: dialog });
+			await page.keyboard.press('Escape');
+		});
+	});
+
+	describe.each(EXAMPLES)('example %s', (file) => {
+		test('imports from a file with every node known, runs, and shows the image in the Binary tab', async () => {
+			const workflow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+			const expected = EXPECTED_IMAGE[file];
+			expect(expected).toBeDefined(); // a new example needs its expected image size above
+			await editor.importFromFile(page, url, path.join(EXAMPLES_DIR, file));
+			const nodes = await editor.canvasNodes(page);
+			const byName = (a, b) => a.name.localeCompare(b.name);
+			expect(nodes.map(({ name, type }) => ({ name, type })).sort(byName)).toEqual(
+				workflow.nodes.map(({ name, type }) => ({ name, type })).sort(byName),
+			);
+			expect(nodes.filter((node) => node.unknown)).toEqual([]);
+
+			const seedream = workflow.nodes.find(
+				(node) => node.type === 'n8n-nodes-seedream.seedream',
+			).name;
+			emulator.reset();
+			const outcome = await editor.executeWorkflow(page, seedream);
+			expect(outcome).toBe('success');
+			expect(emulator.requests.length).toBeGreaterThan(0);
+
+			await page.locator(`[data-test-id="canvas-node"][data-node-name="${seedream}"]`).dblclick();
+			const output = page.getByTestId('output-panel');
+			await output.getByTestId('radio-button-binary').click();
+			await output.getByText(expected.property, { exact: true }).first().waitFor();
+			await output.getByRole('button', { name: 'View' }).first().click();
+			const image = output.locator('img[src*="/rest/binary-data"]');
+			await image.waitFor();
+			await page.waitForFunction(
+				(element) => element.complete && element.naturalWidth > 0,
+				await image.elementHandle(),
+			);
+			const size = await image.evaluate((element) => ({
+				width: element.naturalWidth,
+				height: element.naturalHeight,
+			}));
+			expect(size).toEqual({ width: expected.width, height: expected.height });
+			if (file === 'campaign-visuals.json')
+				await shot('output-image', { readme: true, locator: page.getByTestId('ndv') });
+			await page.keyboard.press('Escape');
+		});
+	});
+});
