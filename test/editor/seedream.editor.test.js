@@ -49,6 +49,24 @@ const shot = (name, { readme = false, locator } = {}) =>
 		locator,
 	);
 
+const readExample = (file) => JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+
+/**
+ * Workflow menu → Import → From file, then checks the canvas shows the file's nodes, each of a
+ * type n8n knows (no "?" node). Returns the example's JSON.
+ */
+async function importExample(url, file) {
+	const workflow = readExample(file);
+	await editor.importFromFile(page, url, path.join(EXAMPLES_DIR, file));
+	const nodes = await editor.canvasNodes(page);
+	const byName = (a, b) => a.name.localeCompare(b.name);
+	expect(nodes.map(({ name, type }) => ({ name, type })).sort(byName)).toEqual(
+		workflow.nodes.map(({ name, type }) => ({ name, type })).sort(byName),
+	);
+	expect(nodes.filter((node) => node.unknown)).toEqual([]);
+	return workflow;
+}
+
 describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 	let url;
 
@@ -298,16 +316,9 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 
 	describe.each(EXAMPLES)('example %s', (file) => {
 		test('imports from a file with every node known, runs, and shows the image in the Binary tab', async () => {
-			const workflow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
 			const expected = EXPECTED_IMAGE[file];
 			expect(expected).toBeDefined(); // a new example needs its expected image size above
-			await editor.importFromFile(page, url, path.join(EXAMPLES_DIR, file));
-			const nodes = await editor.canvasNodes(page);
-			const byName = (a, b) => a.name.localeCompare(b.name);
-			expect(nodes.map(({ name, type }) => ({ name, type })).sort(byName)).toEqual(
-				workflow.nodes.map(({ name, type }) => ({ name, type })).sort(byName),
-			);
-			expect(nodes.filter((node) => node.unknown)).toEqual([]);
+			const workflow = await importExample(url, file);
 
 			const seedream = workflow.nodes.find(
 				(node) => node.type === 'n8n-nodes-seedream.seedream',
