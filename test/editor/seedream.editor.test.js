@@ -3,6 +3,9 @@
 // editor driven in Debian's Chromium (playwright-core, never a downloaded browser). Without a
 // Chromium the tests are skipped; `npm test` says how to install one.
 //
+// The AI Agent example runs with its OpenAI Chat Model pointed at a scripted OpenAI-compatible mock
+// (test/e2e/lib/openaiMock.js): one call of the Seedream tool, then a text answer.
+//
 // Screenshots go to .e2e/editor/; with SEEDREAM_README_SCREENSHOTS=<dir> (`npm run screenshots`)
 // the ones the README shows are written there too.
 const { randomBytes } = require('node:crypto');
@@ -11,6 +14,7 @@ const path = require('node:path');
 
 const { createEmulator } = require('../emulator/server');
 const n8n = require('../e2e/lib/n8n');
+const { createOpenAiMock } = require('../e2e/lib/openaiMock');
 const { findChromium } = require('./lib/chromium');
 const editor = require('./lib/editor');
 
@@ -28,6 +32,20 @@ const EXPECTED_IMAGE = {
 	'logo-mockup-from-binary.json': { property: 'mockup', width: 1728, height: 2304 }, // 3:4 at 2K
 	'storyboard-image-set.json': { property: 'data', width: 2048, height: 2048 }, // "2K"
 };
+/**
+ * Examples where Seedream is an AI Agent's tool: no image to look at, the agent's answer and the
+ * tool's links instead. `toolCall` is what the scripted model asks the tool for.
+ */
+const AGENT_EXAMPLES = {
+	'ai-agent-image-tool.json': {
+		toolCall: {
+			prompt: 'A courier cycling through a rainy city at night, 4 panels, same character and style',
+			aspectRatio: '16:9',
+			imageCount: 4,
+		},
+		size: '2848x1600', // 16:9 at 2K
+	},
+};
 const log = (line) => process.stderr.write(`[editor] ${String(line).trimEnd()}\n`);
 
 const chromiumPath = findChromium();
@@ -35,6 +53,7 @@ const describeWithBrowser = chromiumPath ? describe : describe.skip;
 
 let emulator;
 let emulatorUrl;
+let openAi;
 let tarball;
 let instance;
 let session;
@@ -50,6 +69,22 @@ const shot = (name, { readme = false, locator } = {}) =>
 	);
 
 const readExample = (file) => JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+
+/** The agent examples' OpenAI credentials (as the examples name them), pointed at the mock. */
+function agentCredentials(openAiUrl) {
+	const credentials = new Map();
+	for (const file of Object.keys(AGENT_EXAMPLES)) {
+		for (const node of readExample(file).nodes) {
+			const credential = node.credentials?.openAiApi;
+			if (credential) credentials.set(credential.id, credential);
+		}
+	}
+	return [...credentials.values()].map((credential) => ({
+		...credential,
+		type: 'openAiApi',
+		data: { apiKey: 'sk-mock', url: openAiUrl },
+	}));
+}
 
 /**
  * Workflow menu → Import → From file, then checks the canvas shows the file's nodes, each of a
@@ -75,6 +110,8 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 		rmSync(SHOTS, { recursive: true, force: true });
 		emulator = createEmulator({ apiKey: KEY });
 		emulatorUrl = await emulator.start();
+		openAi = createOpenAiMock();
+		const openAiUrl = await openAi.start();
 		await n8n.ensureN8n({ log });
 		tarball = await n8n.packPackage({ repoDir: ROOT, log });
 		instance = await n8n.createInstance({
@@ -90,6 +127,7 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 		expect(instance.nodeType).toBe('n8n-nodes-seedream.seedream');
 		await instance.importCredentials([
 			{ ...CREDENTIAL, type: 'highwayApi', data: { apiKey: KEY, baseUrl: emulatorUrl } },
+			...agentCredentials(openAiUrl),
 		]);
 		url = (await instance.startServer()).url;
 		session = await editor.openEditor({ executablePath: chromiumPath, url });
@@ -101,6 +139,7 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 		await session?.browser.close();
 		await instance?.cleanup();
 		await emulator?.stop();
+		await openAi?.stop();
 		if (tarball) rmSync(path.dirname(tarball), { recursive: true, force: true });
 		if (session?.blocked.length)
 			log(`refused requests off this machine: ${[...new Set(session.blocked)].join(', ')}`);
@@ -314,10 +353,10 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 		});
 	});
 
-	describe.each(EXAMPLES)('example %s', (file) => {
+	describe.each(EXAMPLES.filter((file) => !AGENT_EXAMPLES[file]))('example %s', (file) => {
 		test('imports from a file with every node known, runs, and shows the image in the Binary tab', async () => {
 			const expected = EXPECTED_IMAGE[file];
-			expect(expected).toBeDefined(); // a new example needs its expected image size above
+			expect(expected).toBeDefined(); // a new example needs its expected image size above (or AGENT_EXAMPLES)
 			const workflow = await importExample(url, file);
 
 			const seedream = workflow.nodes.find(
@@ -346,6 +385,99 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 			expect(size).toEqual({ width: expected.width, height: expected.height });
 			if (file === 'campaign-visuals.json')
 				await shot('output-image', { readme: true, locator: page.getByTestId('ndv') });
+			await page.keyboard.press('Escape');
+		});
+	});
+
+	describe.each(Object.keys(AGENT_EXAMPLES))('example %s', (file) => {
+		test('imports with every node known (the tool too), runs from the Manual Trigger, shows the answer and the tool links; nothing downloaded', async () => {
+			const { toolCall, size } = AGENT_EXAMPLES[file];
+			const workflow = await importExample(url, file);
+			const named = (type) => workflow.nodes.find((node) => node.type === type).name;
+			const tool = named('n8n-nodes-seedream.seedreamTool');
+			const agent = named('@n8n/n8n-nodes-langchain.agent');
+			const manual = named('n8n-nodes-base.manualTrigger');
+			const chat = named('@n8n/n8n-nodes-langchain.chatTrigger');
+			const sample = named('n8n-nodes-base.set');
+			const { chatInput } = Object.fromEntries(
+				workflow.nodes
+					.find((node) => node.name === sample)
+					.parameters.assignments.assignments.map(({ name, value }) => [name, value]),
+			);
+			const canvasNode = (name) =>
+				page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+			const ran = async (name) =>
+				(await canvasNode(name).getByTestId('canvas-node-status-success').count()) > 0;
+
+			// The model calls the tool once, then answers with the links the tool gave it.
+			let finalAnswer;
+			openAi.script((turn) => {
+				if (turn.toolResults.length === 0) return { toolCall: { arguments: toolCall } };
+				const links = turn.toolResults[0].output.match(/https?:[^"\s]+/g) ?? [];
+				finalAnswer = `Here are your images:\n${links.join('\n')}\nThey expire in about 24 hours.`;
+				return { text: finalAnswer };
+			});
+			emulator.reset();
+
+			// "Execute workflow" runs from the selected trigger; n8n leaves chat triggers out of that
+			// choice (they have "Open chat"), so with one other trigger there is nothing to pick: it
+			// runs from the Manual Trigger, and the button offers no trigger menu ("from …").
+			await page.getByTestId('workflow-chat-button').waitFor();
+			await expect(page.getByTestId('execute-workflow-button').innerText()).resolves.toBe(
+				'Execute workflow',
+			);
+			const outcome = await editor.executeWorkflow(page, agent, 180_000);
+			await shot('agent-run');
+			expect(outcome).toBe('success');
+			const statuses = {};
+			for (const name of [chat, manual, sample, agent, tool]) statuses[name] = await ran(name);
+			expect(statuses).toEqual({
+				[chat]: false,
+				[manual]: true,
+				[sample]: true,
+				[agent]: true,
+				[tool]: true,
+			});
+
+			// The model got the sample request and the tool; the tool's call reached the API.
+			expect(openAi.turns).toHaveLength(2);
+			expect(JSON.stringify(openAi.turns[0].body.input)).toContain(chatInput);
+			expect(openAi.turns[0].tools.map((offered) => offered.name)).toEqual([
+				tool.replace(/ /g, '_'),
+			]);
+			expect(emulator.requests).toHaveLength(1);
+			const [request] = emulator.requests;
+			expect(request.body).toMatchObject({
+				prompt: toolCall.prompt,
+				size,
+				sequential_image_generation_options: { max_images: toolCall.imageCount },
+			});
+			expect(request.imageIds.length).toBeGreaterThan(0);
+			// In a tool run the node downloads nothing: the model gets links.
+			expect(emulator.downloads).toEqual([]);
+
+			// The agent's output panel: the model's final answer.
+			await canvasNode(agent).dblclick();
+			const output = page.getByTestId('output-panel');
+			await output.filter({ hasText: 'They expire in about 24 hours.' }).waitFor();
+			// The table view shows a line break as "\n".
+			const answer = (await output.innerText()).replaceAll('\\n', '\n');
+			expect(answer).toContain(finalAnswer);
+			await shot('agent-output', { locator: page.getByTestId('ndv') });
+			await page.keyboard.press('Escape');
+
+			// The tool's output panel: its answer, a link per image made, and no Binary tab.
+			await canvasNode(tool).dblclick();
+			await output.filter({ hasText: request.imageIds.at(-1) }).waitFor();
+			const shown = await output.innerText();
+			const linked = [...shown.matchAll(/\/files\/([^./?\s]+)\.png\?X-Expires=/g)].map(
+				(match) => match[1],
+			);
+			expect(linked).toEqual(request.imageIds);
+			expect(shown).toContain(size);
+			await output.getByTestId('radio-button-table').waitFor();
+			await expect(output.getByTestId('radio-button-binary').count()).resolves.toBe(0);
+			await shot('agent-tool-output', { locator: page.getByTestId('ndv') });
 			await page.keyboard.press('Escape');
 		});
 	});

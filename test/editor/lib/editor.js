@@ -215,7 +215,11 @@ function canvasNodes(page) {
 	);
 }
 
-/** Clicks "Execute workflow" and waits until `nodeName` shows success or an error. */
+/**
+ * Clicks "Execute workflow" and waits until `nodeName` shows success or an error. The button runs
+ * from the selected trigger: n8n leaves chat triggers out of that choice (they have "Open chat"),
+ * and offers a menu of triggers only when more than one other is left.
+ */
 async function executeWorkflow(page, nodeName, timeout = 120_000) {
 	await page.getByTestId('execute-workflow-button').click();
 	const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`);
