@@ -16,6 +16,8 @@ const CONTENT_CODES = new Set([
 	'OutputImageSensitiveContentDetected',
 ]);
 
+const seconds = (ms: number) => Math.round(ms / 1000);
+
 function attemptsText(failure: ApiFailure): string {
 	return failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
 }
@@ -94,11 +96,21 @@ export function adviseOnApiFailure(
 		};
 	}
 	if (failure.rateLimited) {
+		const waited =
+			failure.attempts > 1
+				? ` still exceeded after ${failure.attempts} attempts over ${seconds(failure.waitedMs ?? 0)} s`
+				: ' exceeded';
+		const asked =
+			failure.retryAfterMs === undefined
+				? ''
+				: `; its last answer asked to wait ${seconds(failure.retryAfterMs)} s more`;
 		return {
-			message: `${PLATFORM} rate limit still exceeded${attemptsText(failure)}: ${said}`,
+			message: `${PLATFORM} rate limit${waited}: ${said}`,
 			description:
-				"The account's per-minute or concurrent-request limit was hit and did not clear in " +
-				'time. Lower Options → Concurrency, or raise Options → Max Retries.',
+				`The account's limit on requests at once or per minute (429${code ? ` ${code}` : ''}) ` +
+				`did not clear within this request's ${timeoutSeconds} s timeout${asked}. Refused ` +
+				'requests are not billed. Every execution in this n8n process that uses this ' +
+				'credential shares one rate budget: start fewer at once, or raise Options → Timeout.',
 		};
 	}
 	if (CONTENT_CODES.has(code)) {

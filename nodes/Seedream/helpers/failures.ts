@@ -12,6 +12,9 @@ export interface ApiFailure {
 	rateLimited: boolean;
 	/** Links of images that were generated (and paid for) but could not be delivered. */
 	paidLinks?: string[];
+	/** Rate limits: how long the request waited them out, and the wait the API asked for last. */
+	waitedMs?: number;
+	retryAfterMs?: number;
 }
 
 /** The one place a failure is made: everything not said is false, one attempt. */
