@@ -7,12 +7,26 @@
 //                  HTTP on 127.0.0.1 (fault suite and a 500-item soak)
 //   5. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
 //                  headless against the emulator
-// Ends with one plain line "N passed, M failed" counting every test of every step.
+//   6. e2e-queue   jest: the same package in n8n 2.41.1 in queue mode (Redis, PostgreSQL, a
+//                  main and two workers), production executions through webhooks, compared
+//                  with a single n8n (skipped, with what to start, where no Redis or
+//                  PostgreSQL answers; a failure in CI, which always has them)
+//   7. e2e-1x      jest: the examples and key behaviours of the e2e suite on n8n 1.123.81, the
+//                  last 1.x
+// Ends with one plain line "N passed, M failed" counting every test of every step, or
+// "N passed, M failed, K skipped" when a step could not run its tests on this machine.
 // `--only unit,lint` runs a subset.
+//
+// A step returns { passed, failed, skipped?, note? }. A step whose tests need something the
+// machine lacks (a database) still runs its suite, which marks those tests skipped, so K
+// counts tests, and says in `note` what to start.
 const { spawnSync } = require('node:child_process');
 const { mkdtempSync, readFileSync, rmSync, existsSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
+
+const { N8N_VERSIONS } = require('../test/e2e/lib/n8n');
+const { probeServicesSync } = require('../test/e2e/lib/queue');
 
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -22,8 +36,41 @@ const steps = [
 	{ name: 'unit', run: () => runJest('unit', ['-c', 'jest.config.js']) },
 	{ name: 'emulator', run: runEmulatorSelfTest },
 	{ name: 'faults', run: () => runJest('faults', ['-c', 'jest.emulator.config.js', '--runInBand']) },
-	{ name: 'e2e', run: () => runJest('e2e', ['-c', 'jest.e2e.config.js', '--runInBand']) },
+	{
+		name: 'e2e',
+		run: () =>
+			runJest('e2e', [
+				'-c',
+				'jest.e2e.config.js',
+				'--runInBand',
+				'--testPathIgnorePatterns=/node_modules/',
+				'--testPathIgnorePatterns=queue\\.e2e\\.test\\.js$',
+			]),
+	},
+	{ name: 'e2e-queue', run: runQueueMode },
+	{
+		name: 'e2e-1x',
+		run: () =>
+			runJest(
+				'e2e-1x',
+				['-c', 'jest.e2e.config.js', '--runInBand', 'test/e2e/seedream.e2e.test.js'],
+				{ SEEDREAM_N8N_VERSION: N8N_VERSIONS.latest1x },
+			),
+	},
 ];
+
+function runQueueMode() {
+	const result = runJest('e2e-queue', [
+		'-c',
+		'jest.e2e.config.js',
+		'--runInBand',
+		'test/e2e/queue.e2e.test.js',
+	]);
+	const { missing } = probeServicesSync();
+	// The suite skipped its tests itself (it checks the same thing): say what to start.
+	if (missing.length) result.note = [result.note, ...missing].filter(Boolean).join('; ');
+	return result;
+}
 
 function banner(text) {
 	process.stdout.write(`\n=== ${text} ===\n`);
@@ -49,7 +96,7 @@ function runEmulatorSelfTest() {
 	return { passed, failed, note: failed ? result.stderr.slice(-500) : '' };
 }
 
-function runJest(name, args) {
+function runJest(name, args, env = {}) {
 	const configFile = args[args.indexOf('-c') + 1];
 	if (!existsSync(path.join(root, configFile))) {
 		return { passed: 0, failed: 1, note: `${configFile} is missing` };
@@ -59,15 +106,17 @@ function runJest(name, args) {
 	const result = spawnSync(bin('jest'), [...args, '--json', `--outputFile=${report}`], {
 		cwd: root,
 		stdio: 'inherit',
-		env: process.env,
+		env: { ...process.env, ...env },
 	});
 	let passed = 0;
 	let failed = 0;
+	let skipped = 0;
 	let note = '';
 	try {
 		const data = JSON.parse(readFileSync(report, 'utf8'));
 		passed = data.numPassedTests;
 		failed = data.numFailedTests;
+		skipped = data.numPendingTests + data.numTodoTests;
 		// A suite that failed to load or crashed has no failed test of its own: count it.
 		const brokenSuites = data.testResults.filter(
 			(suite) => suite.status === 'failed' && suite.assertionResults.every((t) => t.status !== 'failed'),
@@ -83,7 +132,7 @@ function runJest(name, args) {
 		note = `jest exited with ${result.status}`;
 	}
 	rmSync(dir, { recursive: true, force: true });
-	return { passed, failed, note };
+	return { passed, failed, skipped, note };
 }
 
 function main() {
@@ -99,14 +148,15 @@ function main() {
 	}
 	banner('summary');
 	for (const r of results) {
-		const status = r.failed ? 'FAIL' : 'PASS';
+		const skipped = r.skipped ?? 0;
+		const status = r.failed ? 'FAIL' : skipped && !r.passed ? 'SKIPPED' : 'PASS';
 		process.stdout.write(
-			`${status}  ${r.name.padEnd(9)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed  ${r.seconds.toFixed(1)} s${r.note ? `  (${r.note})` : ''}\n`,
+			`${status.padEnd(7)} ${r.name.padEnd(9)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed${skipped ? ` ${String(skipped).padStart(3)} skipped` : ''}  ${r.seconds.toFixed(1)} s${r.note ? `  (${r.note})` : ''}\n`,
 		);
 	}
-	const passed = results.reduce((sum, r) => sum + r.passed, 0);
-	const failed = results.reduce((sum, r) => sum + r.failed, 0);
-	process.stdout.write(`${passed} passed, ${failed} failed\n`);
+	const total = (key) => results.reduce((sum, r) => sum + (r[key] ?? 0), 0);
+	const [passed, failed, skipped] = [total('passed'), total('failed'), total('skipped')];
+	process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 	process.exitCode = failed ? 1 : 0;
 }
 
