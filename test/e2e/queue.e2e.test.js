@@ -70,6 +70,7 @@ const flows = {
 				data: { apiKey: KEY, baseUrl },
 			};
 			const names = Object.keys(flows);
+			const hooks = names.map((name) => flows[name].nodes[0].parameters.path);
 			const setUp = async (instance) => {
 				await instance.importCredentials([credential]);
 				const ids = await instance.importWorkflows(names.map((name) => flows[name]));
@@ -81,11 +82,13 @@ const flows = {
 					cluster = await createQueueCluster({ tarball, workers: 2, concurrency: 5, log });
 					await setUp(cluster.instance);
 					await cluster.start();
+					await cluster.instance.waitForWebhooks(hooks);
 				})(),
 				(async () => {
 					single = await n8n.createInstance({ binaryMode: 'filesystem', tarball, log });
 					await setUp(single);
 					await single.startServer();
+					await single.waitForWebhooks(hooks);
 				})(),
 			]);
 		});

@@ -1095,6 +1095,26 @@ class N8nInstance {
 		return server;
 	}
 
+	/**
+	 * Waits until the started server serves the production webhooks at `paths` (POST): n8n 2.x
+	 * publishes workflows in the background after it says it is up. Asks with GET, which runs
+	 * nothing: a path registered for POST only answers "not registered for GET requests".
+	 */
+	async waitForWebhooks(paths, { timeoutMs = 120_000 } = {}) {
+		if (!this.server) throw new Error('waitForWebhooks: no server running');
+		const started = Date.now();
+		for (const webhookPath of paths) {
+			for (;;) {
+				const response = await fetch(`${this.server.url}/webhook/${webhookPath}`).catch(() => null);
+				const text = response ? await response.text() : '';
+				if (/not registered for GET requests/.test(text)) break;
+				if (Date.now() - started > timeoutMs)
+					throw new Error(`the webhook ${webhookPath} was not registered within ${timeoutMs} ms (last answer: ${text.slice(0, 200)})`);
+				await new Promise((r) => setTimeout(r, 250));
+			}
+		}
+	}
+
 	/** RSS of the running server and its children (see processTreeRss). */
 	serverRss() {
 		if (!this.server) throw new Error('no server running');
