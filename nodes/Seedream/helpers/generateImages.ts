@@ -143,7 +143,7 @@ export async function generateImages(
 			continue;
 		}
 		const waitMs = retryDelay(failure, failures++, policy, retryAfterMs);
-		if (waitMs === undefined) throw new ApiRequestError(failure);
+		if (waitMs === undefined) throw new ApiRequestError({ ...failure, retryAfterMs });
 		await pause(waitMs, policy.signal);
 	}
 }

@@ -81,6 +81,8 @@ function webpDimensions(bytes: Buffer): [number, number] | undefined {
 }
 
 function tiffDimensions(bytes: Buffer): [number, number] | undefined {
+	// The magic number takes 4 bytes, the offset of the first directory the next 4.
+	if (bytes.length < 8) return undefined;
 	const little = bytes[0] === 0x49;
 	const u16 = (at: number) => (little ? bytes.readUInt16LE(at) : bytes.readUInt16BE(at));
 	const u32 = (at: number) => (little ? bytes.readUInt32LE(at) : bytes.readUInt32BE(at));

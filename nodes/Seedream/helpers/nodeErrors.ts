@@ -17,7 +17,19 @@ export class InvalidInput extends Error {
 	}
 }
 
-/** A NodeApiError carrying only what the API said: never the request, so never the key. */
+/** Two sentences as one message: "Quota hit: slow down" and "Wait." → "Quota hit: slow down. Wait." */
+export function joinSentences(first: string, second: string): string {
+	if (!second) return first;
+	return `${first.trimEnd().replace(/[.:;,]$/, '')}. ${second}`;
+}
+
+/** Said to an AI agent's model after bad input: it chose the arguments, and can fix them. */
+export const INPUT_FOR_MODEL = 'Nothing was sent or billed: correct the arguments and call again.';
+
+/**
+ * A NodeApiError carrying only what the API said: never the request, so never the key. In a
+ * tool run the message also says what a model needs to act, as n8n hands it only the message.
+ */
 export function apiError(
 	node: INode,
 	failure: ApiFailure,
@@ -36,7 +48,9 @@ export function apiError(
 	});
 	// NodeApiError swaps a message that mentions a network code (ECONNRESET …) for a generic
 	// one; ours already says what happened and what to do.
-	error.message = advice.message;
+	error.message = context.forModel
+		? joinSentences(advice.message, advice.forModel ?? '')
+		: advice.message;
 	return error;
 }
 
@@ -53,7 +67,10 @@ export function asNodeError(
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof ApiRequestError) return apiError(node, error.failure, itemIndex, context);
 	if (error instanceof InvalidInput) {
-		return new NodeOperationError(node, error.message, {
+		const message = context.forModel
+			? joinSentences(error.message, INPUT_FOR_MODEL)
+			: error.message;
+		return new NodeOperationError(node, message, {
 			itemIndex,
 			description: error.description,
 		});

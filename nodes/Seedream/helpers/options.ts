@@ -22,9 +22,17 @@ export interface ExecutionSettings {
 	retryUncertain: boolean;
 }
 
+/**
+ * The option as a whole number within its bounds. Only a number, or text that spells one, counts:
+ * `Number()` would read null, '' or [] as 0 and turn an expression that found nothing into the
+ * minimum (a 1 s timeout) instead of the default.
+ */
 export function clampOption(name: Bounded, value: unknown): number {
 	const { default: fallback, min, max } = OPTION_BOUNDS[name];
-	const number = Number(value);
+	const number =
+		typeof value === 'number' || (typeof value === 'string' && value.trim() !== '')
+			? Number(value)
+			: Number.NaN;
 	return Number.isFinite(number) ? Math.min(max, Math.max(min, Math.floor(number))) : fallback;
 }
 

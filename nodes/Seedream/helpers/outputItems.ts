@@ -84,12 +84,19 @@ export function imageItems(
 	});
 }
 
-/** With "continue on fail": one error item per input item of the failed request. */
-export function errorItems(itemIndexes: number[], error: Error): INodeExecutionData[] {
+/**
+ * With "continue on fail": one error item per input item of the failed request. For a model,
+ * the message alone (it already says what to do): the description is written for people.
+ */
+export function errorItems(
+	itemIndexes: number[],
+	error: Error,
+	forModel = false,
+): INodeExecutionData[] {
 	const description = (error as { description?: unknown }).description;
 	return itemIndexes.map((item) => ({
 		json:
-			typeof description === 'string' && description
+			!forModel && typeof description === 'string' && description
 				? { error: error.message, description }
 				: { error: error.message },
 		pairedItem: { item },

@@ -100,19 +100,21 @@ async function inspectBinaryReferences(
 }
 
 /**
- * One URL or data URI per line; commas separate too, except the one inside a data URI.
- * An expression may also give an array.
+ * One URL or data URI per line; commas separate too, where a new URL or data URI follows, so the
+ * commas inside a link (an image CDN's `w_400,h_300`, map coordinates) or a data URI stay. An
+ * expression may also give an array: one entry each.
  */
 export function splitImageUrls(value: unknown): string[] {
 	const parts = Array.isArray(value)
-		? value.map((entry) => String(entry))
-		: String(value ?? '').split(/[\r\n,]/);
+		? value.map((entry) => String(entry).trim())
+		: String(value ?? '')
+				.split(/[\r\n]+|,(?=\s*(?:https?:|data:))/i)
+				.map((part) => part.replace(/^[\s,]+|[\s,]+$/g, ''));
 	const entries: string[] = [];
-	for (const raw of parts) {
-		const part = raw.trim();
+	for (const part of parts) {
 		if (part === '') continue;
 		const previous = entries[entries.length - 1];
-		// The comma after "data:image/png;base64" was split off: join the payload back.
+		// "data:image/png;base64," with its payload on the next line: join the payload back.
 		if (previous !== undefined && /^data:[^,]*$/i.test(previous)) {
 			entries[entries.length - 1] = `${previous},${part}`;
 		} else {

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { prepareAll, runAll } from '../../helpers/batch';
+import { failurePolicy, prepareAll, runAll } from '../../helpers/batch';
 import { DEFAULT_BASE_URL, DOWNLOAD_CONCURRENCY } from '../../helpers/constants';
 import { storeImage, type ImageEntry } from '../../helpers/downloads';
 import type { AdviceContext } from '../../helpers/errorAdvice';
@@ -15,7 +15,8 @@ import { fileNameFor, imageItems } from '../../helpers/outputItems';
 import { buildRequestBody } from '../../helpers/requestBody';
 import { parseResponse } from '../../helpers/responseParsing';
 import type { RequestPolicy } from '../../helpers/retryPolicy';
-import { isToolRun } from '../../helpers/toolRun';
+import { toolAnswer } from '../../helpers/toolAnswer';
+import { toolRunOf, type ToolRun } from '../../helpers/toolRun';
 import { normaliseBaseUrl } from '../../transport';
 import { readRequest, type PreparedRequest } from './generate.parameters';
 
@@ -28,6 +29,7 @@ async function runRequest(
 	baseUrl: string,
 	policy: RequestPolicy,
 	limiters: { items: Limiter; downloads: Limiter },
+	toolRun: ToolRun,
 ): Promise<INodeExecutionData[]> {
 	const { downloads } = limiters;
 	// The body (reference images included) is built only once this request has its turn among
@@ -82,6 +84,7 @@ async function runRequest(
 			}),
 		);
 	}
+	if (toolRun) return [toolAnswer(request, outcomes, entries)];
 	return imageItems(
 		{
 			itemIndexes: request.itemIndexes,
@@ -108,7 +111,8 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
 	const settings = readExecutionSettings(this);
-	const toolRun = isToolRun(this);
+	const toolRun = toolRunOf(this);
+	const onFailure = failurePolicy(this, toolRun);
 	const groups = settings.combineItems
 		? [items.map((_, index) => index)]
 		: items.map((_, index) => [index]);
@@ -117,14 +121,16 @@ export async function execute(
 		return {
 			timeoutSeconds: settings.timeoutSeconds,
 			modelName: MODELS[isModelId(model) ? model : DEFAULT_MODEL].name,
+			forModel: toolRun !== undefined,
 		};
 	};
 
 	const prepared = await prepareAll(
 		this,
 		groups,
-		async (group) => await readRequest(this, group, toolRun),
+		async (group) => await readRequest(this, group, toolRun !== undefined),
 		adviceFor,
+		onFailure,
 	);
 
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
@@ -148,8 +154,16 @@ export async function execute(
 			prepared,
 			groups,
 			async (request, stopped) =>
-				await runRequest(this, request, baseUrl, { ...policy, isStopped: stopped }, limiters),
+				await runRequest(
+					this,
+					request,
+					baseUrl,
+					{ ...policy, isStopped: stopped },
+					limiters,
+					toolRun,
+				),
 			adviceFor,
+			onFailure,
 		);
 	} finally {
 		lease.release();

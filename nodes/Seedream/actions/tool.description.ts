@@ -1,0 +1,47 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import {
+	ASPECT_RATIOS,
+	MAX_IMAGES_TOTAL,
+	MODEL_IDS,
+	MODELS,
+	RESOLUTIONS,
+	resolutionsOf,
+} from '../helpers/models';
+
+const models = MODEL_IDS.map((id) => MODELS[id]);
+const offered = RESOLUTIONS.filter((resolution) =>
+	models.some((model) => resolutionsOf(model).includes(resolution)),
+);
+const prices = models.map((model) => model.usdPerImage);
+
+/**
+ * What an AI agent's model reads about the tool before it calls it. n8n's automatic one says
+ * only "Generate images in Seedream"; this one says what comes back, how much a call makes and
+ * that each image is paid. Built from the model table, so it stays true when models change.
+ */
+export const DEFAULT_TOOL_DESCRIPTION =
+	'Generates images with ByteDance Seedream from a text prompt. Returns JSON with temporary ' +
+	'links to the images (they expire after about 24 hours: share them as they are), each ' +
+	"image's size and type, and why any image failed; never image data. A call makes one " +
+	`image, or a set of up to ${MAX_IMAGES_TOTAL} related images when the arguments ask for a set. ` +
+	`Sizes from ${offered[0]} to ${offered[offered.length - 1]}, aspect ratios ${ASPECT_RATIOS.join(', ')}. ` +
+	`Every image is paid (about $${Math.min(...prices)} to $${Math.max(...prices)} ` +
+	'each): call once per image or set you need, and reuse the links rather than calling again.';
+
+/**
+ * The tool's Description, shown only when the node is an AI agent's tool. n8n adds its own
+ * "Tool Description" parameters to a tool unless the node has a `toolDescription`; it then
+ * hands the model this parameter's value.
+ */
+export const toolDescription: INodeProperties = {
+	displayName: 'Tool Description',
+	name: 'toolDescription',
+	type: 'string',
+	default: DEFAULT_TOOL_DESCRIPTION,
+	required: true,
+	typeOptions: { rows: 4 },
+	description:
+		'What the AI agent reads about this tool before calling it. Say what it should use it for; keep what it returns and that each image is paid.',
+	displayOptions: { show: { '@tool': [true] } },
+};
