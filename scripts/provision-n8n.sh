@@ -17,7 +17,9 @@
 #   Node >= 22, so it runs on the same Node 24 (about 6 min to install).
 set -euo pipefail
 
-N8N_VERSION=${1:-2.41.1}
+# The pinned version, the default; the first argument picks another tested one.
+N8N_VERSION=2.41.1
+N8N_VERSION=${1:-$N8N_VERSION}
 case "$N8N_VERSION" in
   2.41.1|1.123.81) ;;
   *) printf '[provision-n8n] FAILED: n8n %s is not a version this project tests (2.41.1, 1.123.81)\n' "$N8N_VERSION" >&2; exit 1 ;;
