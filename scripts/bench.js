@@ -7,7 +7,10 @@
 // The alternative ("HTTP chain"): HTTP Request (POST the prompt) → Split Out (images) →
 // HTTP Request (download each URL as a file). n8n's HTTP Request node sends all items at once.
 //
-//   ITEMS=20 LATENCY_MS=2000 npm run bench
+// The burst section (scripts/bench-burst.js) starts 20 and 40 webhook executions at once against
+// the rate-limited API, in a single n8n and in queue mode, beside the HTTP Request node.
+//
+//   ITEMS=20 LATENCY_MS=2000 npm run bench          BENCH_ONLY=burst BURSTS=20,40 npm run bench
 const { execFile } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { mkdirSync, readFileSync, writeFileSync, rmSync } = require('node:fs');
@@ -18,6 +21,7 @@ const n8n = require('../test/e2e/lib/n8n');
 const { createEmulator } = require('../test/emulator/server');
 const { renderPng } = require('../test/emulator/png');
 const { node, rows, seedream, trigger, workflow } = require('../test/e2e/workflows');
+const { runBurst, runRestart } = require('./bench-burst');
 
 const ROOT = path.resolve(__dirname, '..');
 const ITEMS = Number(process.env.ITEMS || 20);
@@ -218,6 +222,50 @@ async function main() {
 	};
 	const install = await n8n.ensureN8n({ log: progress });
 	const tarball = await n8n.packPackage({ repoDir: ROOT, log: false });
+	// "speed", "ratelimit", "memory" or "burst" (comma-separated) for a quicker look.
+	const only = process.env.BENCH_ONLY;
+	const wants = (section) => !only || only.split(',').includes(section);
+	try {
+		if (['speed', 'ratelimit', 'memory'].some(wants))
+			await oneExecutionSections({ emulator, baseUrl, fresh, install, tarball, wants });
+		if (wants('burst')) {
+			await runBurst({
+				emulator,
+				baseUrl,
+				key: KEY,
+				install,
+				tarball,
+				rateLimited: () =>
+					fresh({ latencyMs: LATENCY_MS, maxConcurrent: RATE_K, perMinute: RATE_R }),
+				print,
+				progress,
+				round,
+				bound: rateLimitBound,
+			});
+		}
+		// Only when asked for by name: it restarts workers on purpose.
+		if (only && only.split(',').includes('restart')) {
+			await runRestart({
+				emulator,
+				baseUrl,
+				key: KEY,
+				install,
+				tarball,
+				rateLimited: () =>
+					fresh({ latencyMs: LATENCY_MS, maxConcurrent: RATE_K, perMinute: RATE_R }),
+				print,
+				progress,
+				round,
+			});
+		}
+	} finally {
+		await emulator.stop();
+		rmSync(path.dirname(tarball), { recursive: true, force: true });
+	}
+}
+
+/** The sections that time one execution: speed, rate limit and memory. */
+async function oneExecutionSections({ emulator, baseUrl, fresh, install, tarball, wants }) {
 	const filesDir = path.join(os.tmpdir(), `seedream-bench-${process.pid}`);
 	mkdirSync(path.join(filesDir, 'refs14'), { recursive: true });
 	mkdirSync(path.join(filesDir, 'ref1'), { recursive: true });
@@ -307,8 +355,6 @@ async function main() {
 			]),
 		);
 
-		const only = process.env.BENCH_ONLY; // "speed", "ratelimit" or "memory" for a quicker look
-		const wants = (section) => !only || only.split(',').includes(section);
 		if (wants('speed')) {
 			// Unlimited API.
 			progress('unlimited API: Seedream at concurrency 4');
@@ -360,7 +406,7 @@ async function main() {
 				'Split Out',
 				'Download',
 			]);
-			print('ratelimit_bound_s', round(rateLimitBound()));
+			print('ratelimit_bound_s', round(rateLimitBound(ITEMS)));
 		}
 
 		if (wants('memory')) {
@@ -445,21 +491,20 @@ async function main() {
 		}
 	} finally {
 		await instance.cleanup();
-		await emulator.stop();
 		rmSync(filesDir, { recursive: true, force: true });
 	}
 }
 
 /**
- * The least time the emulator's limit allows for ITEMS requests of LATENCY_MS: at most RATE_K
+ * The least time the emulator's limit allows for `count` requests of LATENCY_MS: at most RATE_K
  * at once, and at most RATE_R admissions in any 60 s.
  */
-function rateLimitBound() {
+function rateLimitBound(count) {
 	const latency = LATENCY_MS / 1000;
 	const admissions = [];
 	const running = [];
 	let time = 0;
-	for (let n = 0; n < ITEMS; n++) {
+	for (let n = 0; n < count; n++) {
 		// Earliest time with a free concurrency slot and a free per-minute slot.
 		running.sort((a, b) => a - b);
 		while (running.length && running[0] <= time) running.shift();

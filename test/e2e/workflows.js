@@ -32,6 +32,30 @@ const toFile = (name, field, fileName, mimeType) =>
 		options: { fileName, mimeType },
 	});
 
+/**
+ * A production Webhook trigger (POST /webhook/<path>) that answers when the last node finishes:
+ * with every item's JSON (`allEntries`) or the first item's binary (`firstEntryBinary`).
+ */
+const webhook = (path, responseData = 'allEntries') =>
+	node(
+		'Webhook',
+		'n8n-nodes-base.webhook',
+		2,
+		{ httpMethod: 'POST', path, responseMode: 'lastNode', responseData, options: {} },
+		{ webhookId: randomUUID() },
+	);
+
+/** Crypto: the SHA-256 of each item's binary `data`, read back through n8n's binary storage. */
+const hashBinary = () =>
+	node('Hash', 'n8n-nodes-base.crypto', 1, {
+		action: 'hash',
+		type: 'SHA256',
+		binaryData: true,
+		binaryPropertyName: 'data',
+		dataPropertyName: 'sha256',
+		encoding: 'hex',
+	});
+
 const seedream = (parameters, extra = {}) =>
 	node('Seedream', NODE_TYPE, 1, { resource: 'image', operation: 'generate', ...parameters }, { credentials: CREDENTIAL, ...extra });
 
@@ -47,4 +71,4 @@ function workflow(name, pieces) {
 	return { name, nodes, connections, active: false, settings: { executionOrder: 'v1' } };
 }
 
-module.exports = { node, trigger, rows, toFile, seedream, workflow };
+module.exports = { node, trigger, rows, toFile, seedream, workflow, webhook, hashBinary };

@@ -77,6 +77,8 @@ export interface EmulatorStats {
 export interface RecordedRequest {
 	seq: number;
 	model: EmulatorModelId;
+	/** Epoch ms (the emulator's clock) when the request arrived. */
+	receivedAt: number;
 	authorization: string | null;
 	contentType: string | null;
 	status: number | null;

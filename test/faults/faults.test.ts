@@ -147,12 +147,25 @@ describe('a clear error on the right item', () => {
 		expect(result.error?.message).toBe('Seedream returned no images for this request');
 	});
 
-	test('429 beyond Max Retries names the rate limit and what to do', async () => {
+	test('429s beyond Max Retries are still waited out: they are not billed', async () => {
 		emulator().configure({ faults: [{ kind: '429', retryAfter: 0, count: 3 }] });
-		const result = await run({ parameters: { ...prompt('x'), options: { maxRetries: 2 } } });
-		expect(result.error?.message).toMatch(/rate limit still exceeded after 3 attempts/);
-		expect(result.error?.description).toMatch(/Concurrency/);
-		expect(emulator().requests).toHaveLength(3);
+		await expectImage(await run({ parameters: { ...prompt('x'), options: { maxRetries: 0 } } }));
+		expect(emulator().requests.map((request) => request.status)).toEqual([429, 429, 429, 200]);
+		expect(emulator().stats().generated).toBe(1);
+	});
+
+	test('429s until the timeout: the error says how many attempts over how long, and what the API asked', async () => {
+		emulator().configure({ faults: [{ kind: '429', retryAfter: 1, count: 100 }] });
+		const result = await run({ parameters: { ...prompt('x'), options: { timeout: 3 } } });
+		const attempts = emulator().requests.length;
+		expect(attempts).toBeGreaterThanOrEqual(2);
+		expect(attempts).toBeLessThanOrEqual(4);
+		expect(result.error?.message).toMatch(
+			new RegExp(`^HighwayAPI rate limit still exceeded after ${attempts} attempts over [1-4] s: Rate limit exceeded$`),
+		);
+		expect(result.error?.description).toMatch(/within this request's 3 s timeout; its last answer asked to wait 1 s more/);
+		expect(result.error?.description).toMatch(/not billed/);
+		expect(emulator().stats().generated).toBe(0);
 	});
 
 	test('expired result links: the error lists the links so the paid images are not lost', async () => {

@@ -1,4 +1,5 @@
 // What linted test code may not import itself (node built-ins), in one small module.
+const { createHash } = require('node:crypto');
 const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -13,6 +14,8 @@ module.exports = {
 	writeRepoFile: (path, text) => writeFileSync(join(ROOT, path), text),
 	/** Whether the run was asked to rewrite generated documentation (npm run readme:models). */
 	writeDocs: () => process.env.SEEDREAM_WRITE_DOCS === '1',
+	/** SHA-256 of a string's UTF-8 bytes, as hex: Node's own, to check the node's. */
+	sha256: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
 	/**
 	 * A byte stream like an HTTP response body, holding `chunks` and, with `end`, its end; the test
 	 * feeds it more with push(chunk), ends it with push(null) and breaks it with destroy(error).

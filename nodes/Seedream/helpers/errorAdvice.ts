@@ -22,6 +22,9 @@ const CONTENT_CODES = new Set([
 	'OutputImageSensitiveContentDetected',
 ]);
 
+const seconds = (ms: number) => Math.round(ms / 1000);
+const waitedText = (ms: number) => (ms < 1000 ? 'in under a second' : `over ${seconds(ms)} s`);
+
 function attemptsText(failure: ApiFailure): string {
 	return failure.attempts > 1 ? ` after ${failure.attempts} attempts` : '';
 }
@@ -137,11 +140,21 @@ function advise(
 		};
 	}
 	if (failure.rateLimited) {
+		const waited =
+			failure.attempts > 1
+				? ` still exceeded after ${failure.attempts} attempts ${waitedText(failure.waitedMs ?? 0)}`
+				: ' exceeded';
+		const asked =
+			failure.retryAfterMs === undefined
+				? ''
+				: `; its last answer asked to wait ${seconds(failure.retryAfterMs)} s more`;
 		return {
-			message: `${PLATFORM} rate limit still exceeded${attemptsText(failure)}: ${said}`,
+			message: `${PLATFORM} rate limit${waited}: ${said}`,
 			description:
-				"The account's per-minute or concurrent-request limit was hit and did not clear in " +
-				'time. Lower Options → Concurrency, or raise Options → Max Retries.',
+				`The account's limit on requests at once or per minute (429${code ? ` ${code}` : ''}) ` +
+				`did not clear within this request's ${timeoutSeconds} s timeout${asked}. Refused ` +
+				'requests are not billed. Every execution in this n8n process that uses this ' +
+				'credential shares one rate budget: start fewer at once, or raise Options → Timeout.',
 			forModel: `${NOT_BILLED} Wait ${waitText(failure)}, then call again once.`,
 		};
 	}

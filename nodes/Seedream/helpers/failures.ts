@@ -12,6 +12,8 @@ export interface ApiFailure {
 	rateLimited: boolean;
 	/** Links of images that were generated (and paid for) but could not be delivered. */
 	paidLinks?: string[];
+	/** Rate limits: how long the request waited them out. */
+	waitedMs?: number;
 	/** The API's last Retry-After, when it gave one: when calling again may work. */
 	retryAfterMs?: number;
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { send, isTimeout } from '../transport';
+import { send, isTimeout, type Outcome } from '../transport';
 import {
 	ApiRequestError,
 	failureFromResponse,
@@ -9,7 +9,13 @@ import {
 	type ApiFailure,
 } from './failures';
 import { pause } from './pause';
-import { isRetryableStatus, parseRetryAfter, retryDelay, type RequestPolicy } from './retryPolicy';
+import {
+	isRetryableStatus,
+	parseRetryAfter,
+	rateLimitDelay,
+	retryDelay,
+	type RequestPolicy,
+} from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'highwayApi';
 
@@ -24,9 +30,38 @@ export function cancelled(attempts: number): ApiRequestError {
 	);
 }
 
+function notSent(attempts: number): ApiRequestError {
+	return new ApiRequestError(
+		makeFailure({
+			code: 'NOT_SENT',
+			message: 'Not sent: another item failed first and the node stopped',
+			attempts,
+		}),
+	);
+}
+
+/** What is known about the 429s a request met so far. */
+interface Refusals {
+	count: number;
+	firstAt: number;
+	last?: ApiFailure;
+	retryAfterMs?: number;
+}
+
+/** The 429 that ends a request: how long it waited, and what the API asked for last. */
+function rateLimitFailure(refusals: Refusals, failure: ApiFailure, retryAfterMs?: number) {
+	return new ApiRequestError({
+		...failure,
+		waitedMs: Date.now() - refusals.firstAt,
+		retryAfterMs,
+	});
+}
+
 /**
- * POST one generation request to `{baseUrl}{path}`. Retries 429 (after `Retry-After`, shared with
- * every request of the execution), 5xx and connection failures with exponential backoff and
+ * POST one generation request to `{baseUrl}{path}`, through the account's rate budget (one slot
+ * per attempt, in order of arrival). A 429 is not billed: it is retried after `Retry-After`
+ * (held for every request of the account) until the request's deadline, Timeout after its first
+ * attempt. 5xx and connection failures count against Max Retries, with exponential backoff and
  * jitter, as `retryDelay` decides. Resolves the parsed JSON answer; rejects with ApiRequestError.
  */
 export async function generateImages(
@@ -35,31 +70,38 @@ export async function generateImages(
 	body: Buffer,
 	policy: RequestPolicy,
 ): Promise<{ body: object; attempts: number }> {
+	const { budget } = policy;
+	const ticket = budget.ticket();
+	let failures = 0;
+	let deadline = Infinity;
+	const refusals: Refusals = { count: 0, firstAt: 0 };
 	for (let attempt = 0; ; attempt++) {
-		await policy.gate.wait(policy.signal);
-		if (policy.signal?.aborted) throw cancelled(attempt);
-		if (policy.isStopped?.()) {
-			throw new ApiRequestError(
-				makeFailure({
-					code: 'NOT_SENT',
-					message: 'Not sent: another item failed first and the node stopped',
-					attempts: attempt,
-				}),
-			);
+		if (!(await budget.acquire(ticket, policy.signal))) throw cancelled(attempt);
+		const sentAt = Date.now();
+		if (refusals.last && sentAt > deadline) {
+			budget.release();
+			throw rateLimitFailure(refusals, refusals.last, refusals.retryAfterMs);
 		}
-		const outcome = await send(
-			context,
-			{
-				method: 'POST',
-				url,
-				headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-				body,
-				timeout: policy.timeoutMs,
-				json: false,
-			},
-			CREDENTIAL_TYPE,
-			policy.signal,
-		);
+		deadline = Math.min(deadline, sentAt + policy.timeoutMs);
+		let outcome: Outcome;
+		try {
+			if (policy.isStopped?.()) throw notSent(attempt);
+			outcome = await send(
+				context,
+				{
+					method: 'POST',
+					url,
+					headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+					body,
+					timeout: policy.timeoutMs,
+					json: false,
+				},
+				CREDENTIAL_TYPE,
+				policy.signal,
+			);
+		} finally {
+			budget.release();
+		}
 		const attempts = attempt + 1;
 		let failure: ApiFailure;
 		let retryAfterMs: number | undefined;
@@ -75,7 +117,7 @@ export async function generateImages(
 		} else if (outcome.statusCode >= 200 && outcome.statusCode < 300) {
 			const parsed = parseJsonBody(outcome.body);
 			if (parsed && typeof parsed === 'object') {
-				policy.limiter.onSuccess();
+				budget.onSuccess(sentAt);
 				return { body: parsed, attempts };
 			}
 			failure = makeFailure({
@@ -91,13 +133,17 @@ export async function generateImages(
 				throw new ApiRequestError(failure);
 			retryAfterMs = parseRetryAfter(outcome.headers['retry-after']);
 		}
-		const waitMs = retryDelay(failure, attempt, policy, retryAfterMs);
-		if (waitMs === undefined) throw new ApiRequestError({ ...failure, retryAfterMs });
 		if (failure.rateLimited) {
-			policy.limiter.onRateLimited();
-			policy.gate.holdFor(waitMs);
-		} else {
-			await pause(waitMs, policy.signal);
+			if (refusals.count++ === 0) refusals.firstAt = sentAt;
+			const waitMs = rateLimitDelay(refusals.count - 1, retryAfterMs, budget.openAt, deadline);
+			budget.onRateLimited(sentAt, waitMs ?? retryAfterMs ?? 0);
+			if (waitMs === undefined) throw rateLimitFailure(refusals, failure, retryAfterMs);
+			refusals.last = failure;
+			refusals.retryAfterMs = retryAfterMs;
+			continue;
 		}
+		const waitMs = retryDelay(failure, failures++, policy, retryAfterMs);
+		if (waitMs === undefined) throw new ApiRequestError({ ...failure, retryAfterMs });
+		await pause(waitMs, policy.signal);
 	}
 }

@@ -40,7 +40,9 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const N8N_VERSION = '2.41.1';
+/** The n8n versions this package is tested on: the pinned 2.x (default) and the last 1.x. */
+const N8N_VERSIONS = { pinned: '2.41.1', latest1x: '1.123.81' };
+const N8N_VERSION = N8N_VERSIONS.pinned;
 const REPO_DIR = path.resolve(__dirname, '..', '..', '..');
 const PROVISION_SCRIPT = path.join(REPO_DIR, 'scripts', 'provision-n8n.sh');
 const DEFAULT_CLI_TIMEOUT_MS = 180_000;
@@ -222,27 +224,29 @@ function runProcess(
 // ---------------------------------------------------------------------------------------------
 // provisioning
 
-let provisionPromise = null;
+const provisionPromises = new Map(); // version -> Promise<install>
 
 /**
- * Runs scripts/provision-n8n.sh (cached install of Node 24 + n8n 2.41.1), streaming its progress
- * to `log`. Returns { dir, nodeBinDir, nodeBin, n8nBin, n8nMain, version }. Memoised per process.
+ * Runs scripts/provision-n8n.sh (cached install of Node 24 + n8n `version`, 2.41.1 unless
+ * told), streaming its progress to `log`. Returns { dir, nodeBinDir, nodeBin, n8nBin, n8nMain,
+ * version, major }. Memoised per process and version.
  */
-function ensureN8n({ log } = {}) {
-	if (!provisionPromise) {
-		provisionPromise = provision(log).catch((error) => {
-			provisionPromise = null;
+function ensureN8n({ log, version = N8N_VERSION } = {}) {
+	if (!provisionPromises.has(version)) {
+		const promise = provision(log, version).catch((error) => {
+			provisionPromises.delete(version);
 			throw error;
 		});
+		provisionPromises.set(version, promise);
 	}
-	return provisionPromise;
+	return provisionPromises.get(version);
 }
 
-async function provision(log) {
+async function provision(log, version) {
 	if (!fs.existsSync(PROVISION_SCRIPT)) {
 		throw new Error(`n8n provisioning script not found: ${PROVISION_SCRIPT}`);
 	}
-	const res = await runProcess('bash', [PROVISION_SCRIPT], {
+	const res = await runProcess('bash', [PROVISION_SCRIPT, version], {
 		cwd: REPO_DIR,
 		env: process.env,
 		onStderr: toChunkWriter(log),
@@ -250,7 +254,7 @@ async function provision(log) {
 	});
 	if (res.exitCode !== 0) {
 		throw new Error(
-			`provisioning n8n ${N8N_VERSION} failed (scripts/provision-n8n.sh exited ${res.exitCode ?? res.signal})\n${describeOutput(res)}`,
+			`provisioning n8n ${version} failed (scripts/provision-n8n.sh exited ${res.exitCode ?? res.signal})\n${describeOutput(res)}`,
 		);
 	}
 	const lines = res.stdout
@@ -263,11 +267,11 @@ async function provision(log) {
 			`provision-n8n.sh did not print a ready n8n folder (stdout: ${JSON.stringify(tail(res.stdout, 500))})`,
 		);
 	}
-	return describeInstall(dir);
+	return describeInstall(dir, version);
 }
 
 /** Layout of a provisioned folder (see scripts/provision-n8n.sh). */
-function describeInstall(dir) {
+function describeInstall(dir, expected = N8N_VERSION) {
 	const nodeBinDir = path.join(dir, 'node', 'node_modules', 'node', 'bin');
 	const nodeBin = path.join(nodeBinDir, 'node');
 	const n8nBin = path.join(dir, 'n8n', 'node_modules', '.bin', 'n8n');
@@ -286,9 +290,8 @@ function describeInstall(dir) {
 	} catch {
 		/* reported below */
 	}
-	if (version !== N8N_VERSION)
-		throw new Error(`expected n8n ${N8N_VERSION} in ${dir}, found ${version}`);
-	return { dir, nodeBinDir, nodeBin, n8nBin, n8nMain, version };
+	if (version !== expected) throw new Error(`expected n8n ${expected} in ${dir}, found ${version}`);
+	return { dir, nodeBinDir, nodeBin, n8nBin, n8nMain, version, major: Number(version.split('.')[0]) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -652,7 +655,9 @@ const BINARY_MODES = new Set(['filesystem', 'default']);
 class N8nInstance {
 	/**
 	 * @param {object} opts
-	 * @param {'filesystem'|'default'} [opts.binaryMode='filesystem']  N8N_DEFAULT_BINARY_DATA_MODE
+	 * @param {'filesystem'|'default'|null} [opts.binaryMode='filesystem']  N8N_DEFAULT_BINARY_DATA_MODE;
+	 *   null leaves it to n8n (`database` in queue mode, as n8n sets it there)
+	 * @param {string} [opts.version]            n8n version (default the pinned 2.41.1)
 	 * @param {string} [opts.tarball]            npm-pack tarball installed as a community package
 	 * @param {string|string[]} [opts.customExtensions]  folders for N8N_CUSTOM_EXTENSIONS (type CUSTOM.<name>)
 	 * @param {object} [opts.env]                extra environment (undefined/null values remove a variable)
@@ -661,8 +666,8 @@ class N8nInstance {
 	 * @param {Function|object|false} [opts.log]
 	 */
 	constructor(opts = {}) {
-		const binaryMode = opts.binaryMode || 'filesystem';
-		if (!BINARY_MODES.has(binaryMode))
+		const binaryMode = opts.binaryMode === null ? null : opts.binaryMode || 'filesystem';
+		if (binaryMode !== null && !BINARY_MODES.has(binaryMode))
 			throw new Error(`binaryMode must be 'filesystem' or 'default', got ${binaryMode}`);
 		this.binaryMode = binaryMode;
 		this.options = opts;
@@ -680,6 +685,7 @@ class N8nInstance {
 		this.template = null;
 		this.timings = []; // [{ command, durationMs, exitCode, signal }]
 		this.server = null;
+		this.workers = [];
 		this._queue = Promise.resolve();
 		this._ioCounter = 0;
 		this._initialized = false;
@@ -689,7 +695,7 @@ class N8nInstance {
 		if (this._initialized) return this;
 		installExitHook();
 		const opts = this.options;
-		this.install = opts.install || (await ensureN8n({ log: opts.log }));
+		this.install = opts.install || (await ensureN8n({ log: opts.log, version: opts.version }));
 		this.rootDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'n8n-e2e-'));
 		tempDirsToRemove.add(this.rootDir);
 		this.userFolder = path.join(this.rootDir, 'user');
@@ -728,7 +734,7 @@ class N8nInstance {
 			N8N_ENCRYPTION_KEY: this.encryptionKey,
 			N8N_PORT: this.port,
 			N8N_RUNNERS_BROKER_PORT: this.brokerPort,
-			N8N_DEFAULT_BINARY_DATA_MODE: this.binaryMode,
+			N8N_DEFAULT_BINARY_DATA_MODE: this.binaryMode ?? undefined,
 			N8N_CUSTOM_EXTENSIONS: custom,
 			...extraEnv,
 		});
@@ -1016,7 +1022,7 @@ class N8nInstance {
 	/**
 	 * `n8n start` in the background (its own task-broker port, so CLI commands can still run).
 	 * Resolves { url, pid, child } once the REST API answers (/healthz answers before its routes
-	 * exist, so it waits for GET /rest/settings).
+	 * exist, so it waits for GET /rest/settings) and the active workflows are activated.
 	 */
 	async startServer({ timeoutMs = 90_000, env } = {}) {
 		if (!this._initialized)
@@ -1075,7 +1081,10 @@ class N8nInstance {
 					`n8n start: the REST API did not answer within ${timeoutMs} ms\n${describeOutput(server)}`,
 				);
 			}
-			if (await answersJson(`${url}/rest/settings`)) break;
+			// The REST API answers before the active workflows' webhooks are registered; n8n says
+			// "Editor is now accessible" once they are.
+			if (/Editor is now accessible/.test(server.stdout) && (await answersJson(`${url}/rest/settings`)))
+				break;
 			await new Promise((r) => setTimeout(r, 200));
 		}
 		server.startupMs = Date.now() - started;
@@ -1086,10 +1095,115 @@ class N8nInstance {
 		return server;
 	}
 
+	/**
+	 * Waits until the started server serves the production webhooks at `paths` (POST): n8n 2.x
+	 * publishes workflows in the background after it says it is up. Asks with GET, which runs
+	 * nothing: a path registered for POST only answers "not registered for GET requests".
+	 */
+	async waitForWebhooks(paths, { timeoutMs = 120_000 } = {}) {
+		if (!this.server) throw new Error('waitForWebhooks: no server running');
+		const started = Date.now();
+		for (const webhookPath of paths) {
+			for (;;) {
+				const response = await fetch(`${this.server.url}/webhook/${webhookPath}`).catch(() => null);
+				const text = response ? await response.text() : '';
+				if (/not registered for GET requests/.test(text)) break;
+				if (Date.now() - started > timeoutMs)
+					throw new Error(`the webhook ${webhookPath} was not registered within ${timeoutMs} ms (last answer: ${text.slice(0, 200)})`);
+				await new Promise((r) => setTimeout(r, 250));
+			}
+		}
+	}
+
 	/** RSS of the running server and its children (see processTreeRss). */
 	serverRss() {
 		if (!this.server) throw new Error('no server running');
 		return processTreeRss(this.server.pid);
+	}
+
+	/**
+	 * Makes a workflow active for production webhooks and schedules. n8n 2.x: `publish:workflow`
+	 * (run before `n8n start`; it once spun for minutes in a fresh queue setup, so it is killed
+	 * after `timeoutMs`); 1.x: `update:workflow --active=true`.
+	 */
+	async publishWorkflow(workflowId, { timeoutMs = 300_000 } = {}) {
+		const args =
+			this.install.major >= 2
+				? ['publish:workflow', `--id=${workflowId}`]
+				: ['update:workflow', `--id=${workflowId}`, '--active=true'];
+		const res = await this.cli(args, { timeoutMs });
+		if (res.exitCode !== 0)
+			throw new Error(
+				`n8n ${args[0]} --id=${workflowId} failed (exit ${res.exitCode ?? res.signal}${res.timedOut ? `, killed after ${timeoutMs} ms` : ''})\n${describeOutput(res)}`,
+			);
+	}
+
+	/**
+	 * `n8n worker --concurrency=N` (queue mode) in the background, with its own task-broker port.
+	 * Resolves { pid, child, stdout, stderr, exitPromise, startupMs } once it says it is ready.
+	 */
+	async startWorker({ concurrency = 5, timeoutMs = 120_000, env } = {}) {
+		const workerEnv = {
+			...this.env,
+			N8N_RUNNERS_BROKER_PORT: String(await getFreePort(usedPorts)),
+			...(env || {}),
+		};
+		const child = childProcess.spawn(
+			this.install.nodeBin,
+			[this.install.n8nMain, 'worker', `--concurrency=${concurrency}`],
+			{ cwd: this.rootDir, env: workerEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+		);
+		liveGroups.add(child.pid);
+		const out = [];
+		const err = [];
+		child.stdout.on('data', (c) => out.push(c));
+		child.stderr.on('data', (c) => err.push(c));
+		const exitPromise = new Promise((resolve) =>
+			child.on('exit', (code, signal) => {
+				liveGroups.delete(child.pid);
+				resolve({ code, signal });
+			}),
+		);
+		const worker = {
+			pid: child.pid,
+			child,
+			exitPromise,
+			get stdout() {
+				return Buffer.concat(out).toString('utf8');
+			},
+			get stderr() {
+				return Buffer.concat(err).toString('utf8');
+			},
+			startupMs: null,
+		};
+		const started = Date.now();
+		while (!/n8n worker is now ready/.test(worker.stdout + worker.stderr)) {
+			if (child.exitCode !== null || child.signalCode !== null)
+				throw new Error(`n8n worker exited before it was ready\n${describeOutput(worker)}`);
+			if (Date.now() - started > timeoutMs) {
+				killGroup(child.pid, 'SIGKILL');
+				throw new Error(`n8n worker not ready within ${timeoutMs} ms\n${describeOutput(worker)}`);
+			}
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		worker.startupMs = Date.now() - started;
+		this.workers.push(worker);
+		this.say(`[n8n-harness] n8n worker (pid ${child.pid}) ready in ${(worker.startupMs / 1000).toFixed(1)} s`);
+		return worker;
+	}
+
+	/** Ends a worker: SIGTERM lets it finish its jobs (up to `graceMs`), SIGKILL is a crash. */
+	async stopWorker(worker, { signal = 'SIGTERM', graceMs = 30_000 } = {}) {
+		if (worker.child.exitCode === null && worker.child.signalCode === null) {
+			killGroup(worker.pid, signal);
+			const timer = setTimeout(() => killGroup(worker.pid, 'SIGKILL'), graceMs);
+			await worker.exitPromise;
+			clearTimeout(timer);
+		}
+		killGroup(worker.pid, 'SIGKILL');
+		liveGroups.delete(worker.pid);
+		this.workers = this.workers.filter((other) => other !== worker);
+		return worker.exitPromise;
 	}
 
 	/** SIGTERM to the server's process group, SIGKILL after `graceMs`. */
@@ -1110,6 +1224,7 @@ class N8nInstance {
 
 	/** Stops the server and removes the temporary folder. */
 	async cleanup() {
+		await Promise.all(this.workers.map((worker) => this.stopWorker(worker, { graceMs: 5000 }).catch(() => {})));
 		await this.stopServer().catch(() => {});
 		await this._queue.catch(() => {});
 		if (this.rootDir) {
@@ -1159,6 +1274,7 @@ async function createInstance(opts = {}) {
 }
 
 module.exports = {
+	N8N_VERSIONS,
 	ensureN8n,
 	packPackage,
 	createInstance,

@@ -118,16 +118,6 @@ describe('API errors become NodeApiErrors with the API message and advice', () =
 			},
 		],
 		[
-			'429 RATE_LIMIT_EXCEEDED with maxRetries 0',
-			{
-				status: 429,
-				reason: 'RATE_LIMIT_EXCEEDED',
-				message: 'rate limit exceeded',
-				advice: /Concurrency/,
-				options: { maxRetries: 0 },
-			},
-		],
-		[
 			'500 TASK_FAILED with maxRetries 0',
 			{
 				status: 500,
@@ -205,6 +195,68 @@ describe('retries', () => {
 		expectImage(result.items![0], 0, 'retry');
 		expect(scope.isDone()).toBe(true);
 		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	test('429 is not counted by Max Retries: with 0 retries, three 429s then 200 still deliver', async () => {
+		const refused = () =>
+			[
+				429,
+				apiError(429, 'RATE_LIMIT_EXCEEDED', 'rate limit exceeded'),
+				{ 'Retry-After': '0' },
+			] as const;
+		const scope = api()
+			.post(API_PATH)
+			.reply(...refused())
+			.post(API_PATH)
+			.reply(...refused())
+			.post(API_PATH)
+			.reply(...refused())
+			.post(API_PATH)
+			.reply(200, success('after-three'));
+
+		const result = await runSeedream({
+			parameters: { prompt: 'patient', options: { maxRetries: 0 } },
+		});
+
+		expect(result.error).toBeUndefined();
+		expectImage(result.items![0], 0, 'patient');
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('a 429 asking for a wait past the timeout fails at once, saying how long it waited and what it met', async () => {
+		// Its own account: the hold it leaves (120 s) is shared by every request of that account.
+		const other = { ...TEST_CREDENTIALS, apiKey: 'sk-another-account' };
+		const otherApi = () =>
+			nock(API_HOST, { reqheaders: { authorization: `Bearer ${other.apiKey}` } });
+		const first = otherApi()
+			.post(API_PATH)
+			.reply(429, apiError(429, 'RATE_LIMIT_EXCEEDED', 'rate limit exceeded'), {
+				'Retry-After': '120',
+			});
+		const second = otherApi().post(API_PATH).reply(200, success('never'));
+
+		const result = await runSeedream({
+			parameters: { prompt: 'a cat', options: { timeout: 60 } },
+			credentials: other,
+		});
+
+		const error = expectFailed(result);
+		expect(error.name).toBe('NodeApiError');
+		expect(error.httpCode).toBe('429');
+		expect(error.message).toBe(
+			'HighwayAPI rate limit exceeded: rate limit exceeded',
+		);
+		expect(error.description).toBe(
+			"The account's limit on requests at once or per minute (429 RATE_LIMIT_EXCEEDED) did not " +
+				"clear within this request's 60 s timeout; its last answer asked to wait 120 s more. " +
+				'Refused requests are not billed. Every execution in this n8n process that uses this ' +
+				'credential shares one rate budget: start fewer at once, or raise Options → Timeout.',
+		);
+		expect(JSON.stringify([result.run, error, error.message, error.description])).not.toContain(
+			other.apiKey,
+		);
+		expect(first.isDone()).toBe(true);
+		expect(second.isDone()).toBe(false);
 	});
 
 	test.each([500, 502])('%i then 200 succeeds after one retry', async (status) => {

@@ -149,14 +149,15 @@ describe.each<[string, ToolRunKind]>([
 			.post(API_PATH)
 			.reply(429, { code: 429, reason: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded' }, { 'Retry-After': '0' })
 			.post(API_PATH)
-			.reply(429, { code: 429, reason: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded' }, { 'Retry-After': '30' });
-		const parameters = { ...toolParameters, options: { maxRetries: 1 } };
+			.reply(429, { code: 429, reason: 'RATE_LIMIT_EXCEEDED', message: 'Rate limit exceeded' }, { 'Retry-After': '2' });
+		// 429s are waited out until the Timeout, not counted: a wait past it ends the request.
+		const parameters = { ...toolParameters, options: { timeout: 1 } };
 		const { call, toolTask } = await runAsTool(kind, parameters, { prompt: 'a kite' });
 		expect(answerOf(call!.observation).error).toBe(
-			'HighwayAPI rate limit still exceeded after 2 attempts: Rate limit exceeded. Nothing was generated or billed. Wait 30 seconds, then call again once.',
+			'HighwayAPI rate limit still exceeded after 2 attempts in under a second: Rate limit exceeded. Nothing was generated or billed. Wait 2 seconds, then call again once.',
 		);
 		// In its own run the node fails visibly for the workflow's owner, with advice for people.
-		if (kind === 'ownRun') expect(toolTask?.error?.description).toMatch(/Lower Options → Concurrency/);
+		if (kind === 'ownRun') expect(toolTask?.error?.description).toMatch(/start fewer at once, or raise Options → Timeout/);
 	});
 
 	test('an answer lost after the images were made: the model learns a retry may pay twice', async () => {

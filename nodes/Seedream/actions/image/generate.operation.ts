@@ -7,7 +7,8 @@ import type { AdviceContext } from '../../helpers/errorAdvice';
 import { ApiRequestError, makeFailure } from '../../helpers/failures';
 import { CREDENTIAL_TYPE, generateImages } from '../../helpers/generateImages';
 import { readImageInfo } from '../../helpers/imageInfo';
-import { Limiter, RateGate } from '../../helpers/limiter';
+import { leaseBudget } from '../../helpers/accountBudgets';
+import { Limiter } from '../../helpers/limiter';
 import { DEFAULT_MODEL, isModelId, MODELS } from '../../helpers/models';
 import { readExecutionSettings } from '../../helpers/options';
 import { fileNameFor, imageItems } from '../../helpers/outputItems';
@@ -27,13 +28,14 @@ async function runRequest(
 	request: PreparedRequest,
 	baseUrl: string,
 	policy: RequestPolicy,
-	downloads: Limiter,
+	limiters: { items: Limiter; downloads: Limiter },
 	toolRun: ToolRun,
 ): Promise<INodeExecutionData[]> {
-	// The body (reference images included) is built only once this request has its turn:
-	// memory holds the bodies of the requests in flight, not of every item, and requests
-	// start in item order.
-	const { body } = await policy.limiter.run(async () =>
+	const { downloads } = limiters;
+	// The body (reference images included) is built only once this request has its turn among
+	// the execution's items: memory holds the bodies of `concurrency` requests, not of every
+	// item, and requests join the account's queue in item order.
+	const { body } = await limiters.items.run(async () =>
 		generateImages(
 			context,
 			`${baseUrl}${request.model.path}`,
@@ -133,29 +135,37 @@ export async function execute(
 
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = normaliseBaseUrl(credentials.baseUrl || DEFAULT_BASE_URL);
+	// Every execution in this process using the same account shares its rate budget.
+	const lease = leaseBudget(baseUrl, String(credentials.apiKey ?? ''), settings.concurrency);
 	const policy: RequestPolicy = {
 		timeoutMs: settings.timeoutSeconds * 1000,
 		maxRetries: settings.maxRetries,
 		retryUncertain: settings.retryUncertain,
-		limiter: new Limiter(settings.concurrency),
-		gate: new RateGate(),
+		budget: lease.budget,
 		signal: this.getExecutionCancelSignal(),
 	};
-	const downloads = new Limiter(DOWNLOAD_CONCURRENCY);
-	return await runAll(
-		this,
-		prepared,
-		groups,
-		async (request, stopped) =>
-			await runRequest(
-				this,
-				request,
-				baseUrl,
-				{ ...policy, isStopped: stopped },
-				downloads,
-				toolRun,
-			),
-		adviceFor,
-		onFailure,
-	);
+	const limiters = {
+		items: new Limiter(settings.concurrency),
+		downloads: new Limiter(DOWNLOAD_CONCURRENCY),
+	};
+	try {
+		return await runAll(
+			this,
+			prepared,
+			groups,
+			async (request, stopped) =>
+				await runRequest(
+					this,
+					request,
+					baseUrl,
+					{ ...policy, isStopped: stopped },
+					limiters,
+					toolRun,
+				),
+			adviceFor,
+			onFailure,
+		);
+	} finally {
+		lease.release();
+	}
 }

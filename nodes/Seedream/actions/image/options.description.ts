@@ -43,7 +43,7 @@ export const options: INodeProperties = {
 			default: concurrencyDefault,
 			typeOptions: { minValue: concurrency.min, maxValue: concurrency.max, numberPrecision: 0 },
 			description:
-				"How many items' requests run at once. The node lowers it by itself when the API answers with a rate limit.",
+				"How many items' requests run at once. All executions in this n8n process that use the same credential share one limit, which the node lowers by itself when the API answers with a rate limit.",
 		},
 		{
 			displayName: 'Download Images',
@@ -76,7 +76,7 @@ export const options: INodeProperties = {
 			default: maxRetriesDefault,
 			typeOptions: { minValue: maxRetries.min, maxValue: maxRetries.max, numberPrecision: 0 },
 			description:
-				'Retries on rate limits (429), server errors (5xx) and failed connections, with growing pauses that respect Retry-After. 0 means one attempt. Rejected requests (400, 401, 403) are never retried.',
+				'Retries after server errors (5xx) and failed connections, with growing pauses. 0 means one attempt. Rate limits (429) are not billed and do not count: they are waited out as the API asks, up to the Timeout. Rejected requests (400, 401, 403) are never retried.',
 		},
 		{
 			displayName: 'Prompt Optimization',
@@ -107,7 +107,8 @@ export const options: INodeProperties = {
 			type: 'number',
 			default: timeoutDefault,
 			typeOptions: { minValue: timeout.min, maxValue: timeout.max, numberPrecision: 0 },
-			description: 'How long to wait for one request. Image sets at 4K can take several minutes.',
+			description:
+				'How long to wait for one request, and how long it may keep waiting out rate limits. Image sets at 4K can take several minutes.',
 		},
 	],
 };

@@ -110,10 +110,19 @@ describe('the account: key, balance, rate limit', () => {
 		},
 	);
 
-	test('a rate limit that did not clear, with the attempts', () => {
-		const advice = advise({ message: 'Too many requests', statusCode: 429, rateLimited: true, attempts: 5 });
-		expect(advice.message).toBe('HighwayAPI rate limit still exceeded after 5 attempts: Too many requests');
-		expect(advice.description).toMatch(/Lower Options → Concurrency, or raise Options → Max Retries\.$/);
+	test('a rate limit that did not clear, with the attempts and how long they took', () => {
+		const advice = advise({ message: 'Too many requests', statusCode: 429, rateLimited: true, attempts: 5, waitedMs: 61_400 });
+		expect(advice.message).toBe('HighwayAPI rate limit still exceeded after 5 attempts over 61 s: Too many requests');
+		expect(advice.description).toMatch(/did not clear within this request's \d+ s timeout\. Refused requests are not billed\./);
+		expect(advice.description).toMatch(/start fewer at once, or raise Options → Timeout\.$/);
+		const quick = advise({ message: 'x', statusCode: 429, rateLimited: true, attempts: 2, waitedMs: 300 });
+		expect(quick.message).toBe('HighwayAPI rate limit still exceeded after 2 attempts in under a second: x');
+	});
+
+	test('a rate limit asking for a wait past the timeout, at the first attempt', () => {
+		const advice = advise({ message: 'x', statusCode: 429, rateLimited: true, code: 'RATE_LIMIT_EXCEEDED', retryAfterMs: 54_000 });
+		expect(advice.message).toBe('HighwayAPI rate limit exceeded: x');
+		expect(advice.description).toMatch(/\(429 RATE_LIMIT_EXCEEDED\) did not clear within this request's \d+ s timeout; its last answer asked to wait 54 s more\./);
 	});
 });
 

@@ -1,8 +1,9 @@
 /**
- * The adaptive concurrency limit and the shared "not before" gate of an execution. Tasks here
- * are promises the test settles, so every step is observed, never timed.
+ * The fixed first-come-first-served limit of an execution's items and downloads. Tasks here are
+ * promises the test settles, so every step is observed, never timed. The account's adaptive
+ * limit and its Retry-After hold are tested in accountBudget.test.ts.
  */
-import { Limiter, RateGate } from '../../../../nodes/Seedream/helpers/limiter';
+import { Limiter } from '../../../../nodes/Seedream/helpers/limiter';
 
 function deferred<T = void>() {
 	let resolve!: (value: T) => void;
@@ -53,7 +54,7 @@ function tracker(limiter: Limiter) {
 	};
 }
 
-/** How many tasks the limiter starts at once right now (the probe calls neither onSuccess nor onRateLimited). */
+/** How many tasks the limiter starts at once right now. */
 async function widthOf(limiter: Limiter): Promise<number> {
 	const gate = deferred();
 	let started = 0;
@@ -113,171 +114,5 @@ describe('Limiter: how many run at once', () => {
 		expect(await widthOf(new Limiter(0))).toBe(1);
 		expect(await widthOf(new Limiter(-3))).toBe(1);
 		expect(await widthOf(new Limiter(2.7))).toBe(2);
-	});
-});
-
-describe('Limiter: adapting to rate limits', () => {
-	test('a rate limit lowers the width by one: running tasks finish, no new one starts in their place', async () => {
-		const limiter = new Limiter(3);
-		const tasks = tracker(limiter);
-		for (let id = 0; id < 6; id++) void tasks.submit(id);
-		await settle();
-		expect(tasks.started).toEqual([0, 1, 2]);
-		limiter.onRateLimited();
-		await tasks.finish(0);
-		expect(tasks.started).toEqual([0, 1, 2]);
-		await tasks.finish(1);
-		expect(tasks.started).toEqual([0, 1, 2, 3]);
-		for (const id of [2, 3, 4, 5]) await tasks.finish(id);
-		expect(tasks.started).toEqual([0, 1, 2, 3, 4, 5]);
-	});
-
-	test('never below one, however many rate limits', async () => {
-		const limiter = new Limiter(4);
-		for (let hit = 0; hit < 10; hit++) limiter.onRateLimited();
-		expect(await widthOf(limiter)).toBe(1);
-	});
-
-	test('climbs back by one after as many successes in a row as it is wide', async () => {
-		const limiter = new Limiter(4);
-		limiter.onRateLimited();
-		limiter.onRateLimited();
-		limiter.onRateLimited();
-		expect(await widthOf(limiter)).toBe(1);
-		limiter.onSuccess();
-		expect(await widthOf(limiter)).toBe(2);
-		limiter.onSuccess();
-		expect(await widthOf(limiter)).toBe(2);
-		limiter.onSuccess();
-		expect(await widthOf(limiter)).toBe(3);
-		limiter.onSuccess();
-		limiter.onSuccess();
-		expect(await widthOf(limiter)).toBe(3);
-		limiter.onSuccess();
-		expect(await widthOf(limiter)).toBe(4);
-	});
-
-	test('climbing back starts a waiting task at once', async () => {
-		const limiter = new Limiter(2);
-		const tasks = tracker(limiter);
-		limiter.onRateLimited();
-		for (let id = 0; id < 3; id++) void tasks.submit(id);
-		await settle();
-		expect(tasks.started).toEqual([0]);
-		limiter.onSuccess();
-		await settle();
-		expect(tasks.started).toEqual([0, 1]);
-		for (const id of [0, 1, 2]) await tasks.finish(id);
-	});
-
-	test('a rate limit starts the count of successes again', async () => {
-		const limiter = new Limiter(5);
-		limiter.onRateLimited(); // 4
-		limiter.onSuccess();
-		limiter.onSuccess();
-		limiter.onRateLimited(); // 3: the two successes no longer count
-		limiter.onSuccess();
-		expect(await widthOf(limiter)).toBe(3);
-		limiter.onSuccess();
-		limiter.onSuccess();
-		expect(await widthOf(limiter)).toBe(4);
-	});
-
-	test('never above the setting, however many successes', async () => {
-		const limiter = new Limiter(2);
-		for (let success = 0; success < 20; success++) limiter.onSuccess();
-		expect(await widthOf(limiter)).toBe(2);
-		const fractional = new Limiter(2.5);
-		for (let success = 0; success < 20; success++) fractional.onSuccess();
-		expect(await widthOf(fractional)).toBe(2);
-	});
-});
-
-describe('RateGate: one "not before" time for every request', () => {
-	beforeEach(() => {
-		jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate'] });
-	});
-	afterEach(() => {
-		jest.useRealTimers();
-	});
-
-	/** A wait whose end the test can check. */
-	function waiting(gate: RateGate, signal?: AbortSignal) {
-		let done = false;
-		const promise = gate.wait(signal).then(() => {
-			done = true;
-		});
-		return { promise, done: () => done };
-	}
-
-	test('without a hold, wait returns at once', async () => {
-		const wait = waiting(new RateGate());
-		await settle();
-		expect(wait.done()).toBe(true);
-	});
-
-	test('holdFor(ms): every waiter is released together, when the time is up and not before', async () => {
-		const gate = new RateGate();
-		gate.holdFor(1000);
-		const first = waiting(gate);
-		const second = waiting(gate);
-		await jest.advanceTimersByTimeAsync(999);
-		expect([first.done(), second.done()]).toEqual([false, false]);
-		await jest.advanceTimersByTimeAsync(1);
-		expect([first.done(), second.done()]).toEqual([true, true]);
-	});
-
-	test('a shorter hold never shortens a longer one', async () => {
-		const gate = new RateGate();
-		gate.holdFor(2000);
-		gate.holdFor(100);
-		const wait = waiting(gate);
-		await jest.advanceTimersByTimeAsync(1999);
-		expect(wait.done()).toBe(false);
-		await jest.advanceTimersByTimeAsync(1);
-		expect(wait.done()).toBe(true);
-	});
-
-	test('a hold made while others wait extends their wait too', async () => {
-		const gate = new RateGate();
-		gate.holdFor(1000);
-		const wait = waiting(gate);
-		await jest.advanceTimersByTimeAsync(500);
-		gate.holdFor(1000);
-		await jest.advanceTimersByTimeAsync(999);
-		expect(wait.done()).toBe(false);
-		await jest.advanceTimersByTimeAsync(1);
-		expect(wait.done()).toBe(true);
-	});
-
-	test('a hold that has passed holds nobody', async () => {
-		const gate = new RateGate();
-		gate.holdFor(1000);
-		await jest.advanceTimersByTimeAsync(1000);
-		const wait = waiting(gate);
-		await settle();
-		expect(wait.done()).toBe(true);
-	});
-
-	test('cancelling the execution ends the wait at once', async () => {
-		const gate = new RateGate();
-		gate.holdFor(60_000);
-		const controller = new AbortController();
-		const wait = waiting(gate, controller.signal);
-		await jest.advanceTimersByTimeAsync(10);
-		expect(wait.done()).toBe(false);
-		controller.abort();
-		await settle();
-		expect(wait.done()).toBe(true);
-	});
-
-	test('an execution already cancelled does not wait', async () => {
-		const gate = new RateGate();
-		gate.holdFor(60_000);
-		const controller = new AbortController();
-		controller.abort();
-		const wait = waiting(gate, controller.signal);
-		await settle();
-		expect(wait.done()).toBe(true);
 	});
 });

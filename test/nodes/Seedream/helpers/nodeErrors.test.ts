@@ -101,12 +101,12 @@ describe('in a tool run, the message carries what the model needs', () => {
 	const forModel: AdviceContext = { ...context, forModel: true };
 
 	test('an API failure: the advice for the model joins the message; the description stays for people', () => {
-		const failure = makeFailure({ statusCode: 429, code: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests', rateLimited: true, attempts: 3, retryAfterMs: 5000 });
+		const failure = makeFailure({ statusCode: 429, code: 'RATE_LIMIT_EXCEEDED', message: 'Too many requests', rateLimited: true, attempts: 3, waitedMs: 12_000, retryAfterMs: 5000 });
 		const error = asNodeError(node, new ApiRequestError(failure), 0, forModel);
 		expect(error.message).toBe(
-			'HighwayAPI rate limit still exceeded after 3 attempts: Too many requests. Nothing was generated or billed. Wait 5 seconds, then call again once.',
+			'HighwayAPI rate limit still exceeded after 3 attempts over 12 s: Too many requests. Nothing was generated or billed. Wait 5 seconds, then call again once.',
 		);
-		expect(error.description).toMatch(/Lower Options → Concurrency/);
+		expect(error.description).toMatch(/raise Options → Timeout/);
 	});
 
 	test('bad input: the model chose the arguments, so it is told it can fix them', () => {

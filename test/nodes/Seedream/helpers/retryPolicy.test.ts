@@ -4,11 +4,12 @@
  * beats the node's own backoff.
  */
 import { makeFailure, type ApiFailure } from '../../../../nodes/Seedream/helpers/failures';
-import { Limiter, RateGate } from '../../../../nodes/Seedream/helpers/limiter';
+import { AccountBudget } from '../../../../nodes/Seedream/helpers/accountBudget';
 import {
 	backoffMs,
 	isRetryableStatus,
 	parseRetryAfter,
+	rateLimitDelay,
 	retryDelay,
 	type RequestPolicy,
 } from '../../../../nodes/Seedream/helpers/retryPolicy';
@@ -17,8 +18,7 @@ const policy = (fields: Partial<RequestPolicy> = {}): RequestPolicy => ({
 	timeoutMs: 60_000,
 	maxRetries: 3,
 	retryUncertain: false,
-	limiter: new Limiter(1),
-	gate: new RateGate(),
+	budget: new AccountBudget(1),
 	...fields,
 });
 
@@ -141,5 +141,25 @@ describe('parseRetryAfter', () => {
 		expect(parseRetryAfter(['3', '60'], now)).toBe(3000);
 		expect(parseRetryAfter(['soon', '60'], now)).toBeUndefined();
 		expect(parseRetryAfter([], now)).toBeUndefined();
+	});
+});
+
+describe('rateLimitDelay: a 429 is waited out until the deadline, however many came before', () => {
+	test('waits what Retry-After asks while sending again still comes by the deadline', () => {
+		expect(rateLimitDelay(0, 5000, 0, 10_000, 0)).toBe(5000);
+		expect(rateLimitDelay(25, 5000, 0, 10_000, 0)).toBe(5000);
+		expect(rateLimitDelay(0, 5000, 0, 4999, 0)).toBeUndefined();
+	});
+
+	test("the account's hold counts too: sending again must come after it", () => {
+		expect(rateLimitDelay(0, 1000, 20_000, 10_000, 0)).toBeUndefined();
+		expect(rateLimitDelay(0, 1000, 9000, 10_000, 0)).toBe(1000);
+	});
+
+	test('without Retry-After, the growing backoff of the refusals so far', () => {
+		jest.spyOn(Math, 'random').mockReturnValue(1);
+		expect(rateLimitDelay(0, undefined, 0, 60_000, 0)).toBe(1000);
+		expect(rateLimitDelay(3, undefined, 0, 60_000, 0)).toBe(8000);
+		expect(rateLimitDelay(10, undefined, 0, 60_000, 0)).toBe(30_000);
 	});
 });
