@@ -106,9 +106,9 @@ async function burst({ url, hook, count, emulator, fresh, during, timeoutMs }) {
 	};
 }
 
-/** Imports the flows into an instance (before it starts) and publishes them. */
-async function prepare(instance, baseUrl, key) {
-	await instance.importCredentials([
+/** The node's credential and the HTTP Request chain's header auth, both for the emulator. */
+function benchCredentials(baseUrl, key) {
+	return [
 		{
 			id: 'highway-emulator',
 			name: 'HighwayAPI account',
@@ -121,7 +121,31 @@ async function prepare(instance, baseUrl, key) {
 			type: 'httpHeaderAuth',
 			data: { name: 'Authorization', value: `Bearer ${key}` },
 		},
-	]);
+	];
+}
+
+/** A main and two workers at concurrency 5, the flows published, for `fn`; removed after. */
+async function withQueueCluster({ install, tarball, baseUrl, key }, fn) {
+	const cluster = await createQueueCluster({
+		install,
+		tarball,
+		workers: 2,
+		concurrency: 5,
+		log: false,
+	});
+	try {
+		await prepare(cluster.instance, baseUrl, key);
+		await cluster.start();
+		await cluster.instance.waitForWebhooks(HOOKS);
+		return await fn(cluster);
+	} finally {
+		await cluster.cleanup();
+	}
+}
+
+/** Imports the flows into an instance (before it starts) and publishes them. */
+async function prepare(instance, baseUrl, key) {
+	await instance.importCredentials(benchCredentials(baseUrl, key));
 	const all = flows(baseUrl);
 	const ids = await instance.importWorkflows(Object.values(all));
 	for (const id of ids) await instance.publishWorkflow(id);
@@ -203,18 +227,8 @@ async function runBurst({
 		return;
 	}
 	progress('burst: queue mode (a main and two workers at concurrency 5, Redis, PostgreSQL)');
-	const cluster = await createQueueCluster({
-		install,
-		tarball,
-		workers: 2,
-		concurrency: 5,
-		log: false,
-	});
-	try {
-		await prepare(cluster.instance, baseUrl, key);
-		await cluster.start();
-		await cluster.instance.waitForWebhooks(HOOKS);
-		await runMode({
+	await withQueueCluster({ install, tarball, baseUrl, key }, async (cluster) =>
+		runMode({
 			mode: 'queue',
 			url: cluster.url,
 			emulator,
@@ -223,10 +237,8 @@ async function runBurst({
 			progress,
 			round,
 			bound,
-		});
-	} finally {
-		await cluster.cleanup();
-	}
+		}),
+	);
 }
 
 /**
@@ -251,17 +263,7 @@ async function runRestart({
 	const count = Number(process.env.RESTART_N || 20);
 	const afterMs = Number(process.env.RESTART_AFTER_S || 10) * 1000;
 	for (const signal of ['SIGKILL', 'SIGTERM']) {
-		const cluster = await createQueueCluster({
-			install,
-			tarball,
-			workers: 2,
-			concurrency: 5,
-			log: false,
-		});
-		try {
-			await prepare(cluster.instance, baseUrl, key);
-			await cluster.start();
-			await cluster.instance.waitForWebhooks(HOOKS);
+		await withQueueCluster({ install, tarball, baseUrl, key }, async (cluster) => {
 			const tag = `restart_${signal.toLowerCase()}`;
 			let victimRan = [];
 			let restartedAt;
@@ -304,13 +306,11 @@ async function runRestart({
 				`${tag}_execution_statuses`,
 				JSON.stringify(Object.fromEntries(statuses.map((row) => [row.status, row.n]))),
 			);
-		} finally {
-			await cluster.cleanup();
-		}
+		});
 	}
 }
 
 const countBy = (values) =>
 	values.reduce((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
 
-module.exports = { runBurst, runRestart, burst, prepare, drained };
+module.exports = { runBurst, runRestart, burst, prepare, drained, benchCredentials };

@@ -21,7 +21,7 @@ const n8n = require('../test/e2e/lib/n8n');
 const { createEmulator } = require('../test/emulator/server');
 const { renderPng } = require('../test/emulator/png');
 const { node, rows, seedream, trigger, workflow } = require('../test/e2e/workflows');
-const { runBurst, runRestart } = require('./bench-burst');
+const { benchCredentials, runBurst, runRestart } = require('./bench-burst');
 
 const ROOT = path.resolve(__dirname, '..');
 const ITEMS = Number(process.env.ITEMS || 20);
@@ -228,36 +228,20 @@ async function main() {
 	try {
 		if (['speed', 'ratelimit', 'memory'].some(wants))
 			await oneExecutionSections({ emulator, baseUrl, fresh, install, tarball, wants });
-		if (wants('burst')) {
-			await runBurst({
-				emulator,
-				baseUrl,
-				key: KEY,
-				install,
-				tarball,
-				rateLimited: () =>
-					fresh({ latencyMs: LATENCY_MS, maxConcurrent: RATE_K, perMinute: RATE_R }),
-				print,
-				progress,
-				round,
-				bound: rateLimitBound,
-			});
-		}
+		const bursts = {
+			emulator,
+			baseUrl,
+			key: KEY,
+			install,
+			tarball,
+			rateLimited: () => fresh({ latencyMs: LATENCY_MS, maxConcurrent: RATE_K, perMinute: RATE_R }),
+			print,
+			progress,
+			round,
+		};
+		if (wants('burst')) await runBurst({ ...bursts, bound: rateLimitBound });
 		// Only when asked for by name: it restarts workers on purpose.
-		if (only && only.split(',').includes('restart')) {
-			await runRestart({
-				emulator,
-				baseUrl,
-				key: KEY,
-				install,
-				tarball,
-				rateLimited: () =>
-					fresh({ latencyMs: LATENCY_MS, maxConcurrent: RATE_K, perMinute: RATE_R }),
-				print,
-				progress,
-				round,
-			});
-		}
+		if (only && only.split(',').includes('restart')) await runRestart(bursts);
 	} finally {
 		await emulator.stop();
 		rmSync(path.dirname(tarball), { recursive: true, force: true });
@@ -278,20 +262,7 @@ async function oneExecutionSections({ emulator, baseUrl, fresh, install, tarball
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: filesDir },
 	});
 	try {
-		await instance.importCredentials([
-			{
-				id: 'highway-emulator',
-				name: 'HighwayAPI account',
-				type: 'highwayApi',
-				data: { apiKey: KEY, baseUrl },
-			},
-			{
-				id: 'benchHeaderAuth',
-				name: 'Bench header auth',
-				type: 'httpHeaderAuth',
-				data: { name: 'Authorization', value: `Bearer ${KEY}` },
-			},
-		]);
+		await instance.importCredentials(benchCredentials(baseUrl, KEY));
 		const flows = {
 			seedream: seedreamFlow('seedream', ITEMS, { concurrency: CONCURRENCY }),
 			seedreamWide: seedreamFlow('seedream-wide', ITEMS, { concurrency: ITEMS }),

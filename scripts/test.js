@@ -1,21 +1,24 @@
 #!/usr/bin/env node
 // `npm test`: everything that proves the package works, in one command with one summary.
 //   1. lint        n8n-node lint (n8n's community-node rules, strict mode)
-//   2. unit        jest: the node through n8n-core's engine, HTTP mocked with nock
-//   3. emulator    node:test: the API emulator's own self-test
-//   4. faults      jest: the node through n8n-core's engine against the emulator over real
-//                  HTTP on 127.0.0.1 (fault suite and a 500-item soak)
-//   5. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
+//   2. scan        n8n's community scanner on the source and the packed tarball, its file list,
+//                  and proof that it fails on a planted console.log or runtime dependency
+//   3. release     the GitHub workflows through actionlint (offline), the release path
+//   4. unit        jest: the node through n8n-core's engine, HTTP mocked with nock
+//   5. emulator    node:test: the API emulator's own self-test
+//   6. faults      jest: the node through n8n-core's engine against the emulator over real
+//                  HTTP on 127.0.0.1 (fault suite, shared rate budget, 500-item soak)
+//   7. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
 //                  headless against the emulator
-//   6. agent       jest: the node as a tool of n8n's AI Agent (3.1 and 2.2) in that real n8n,
+//   8. agent       jest: the node as a tool of n8n's AI Agent (3.1 and 2.2) in that real n8n,
 //                  the model a scripted OpenAI-compatible mock, the API the emulator
-//   7. e2e-queue   jest: the same package in n8n 2.41.1 in queue mode (Redis, PostgreSQL, a
+//   9. e2e-queue   jest: the same package in n8n 2.41.1 in queue mode (Redis, PostgreSQL, a
 //                  main and two workers), production executions through webhooks, compared
 //                  with a single n8n (skipped, with what to start, where no Redis or
 //                  PostgreSQL answers; a failure in CI, which always has them)
-//   8. e2e-1x      jest: the examples and key behaviours of the e2e suite on n8n 1.123.81, the
+//  10. e2e-1x      jest: the examples and key behaviours of the e2e suite on n8n 1.123.81, the
 //                  last 1.x
-//   9. editor      jest + playwright-core: the same packed package in n8n's editor, driven in a
+//  11. editor      jest + playwright-core: the same packed package in n8n's editor, driven in a
 //                  real Chromium (Debian's; skipped, with the install command, when missing)
 // Ends with one plain line "N passed, M failed" counting every test of every step, or
 // "N passed, M failed, K skipped" when a step could not run its tests on this machine.
