@@ -21,6 +21,8 @@ const CI = '.github/workflows/ci.yml';
 const PUBLISH = '.github/workflows/publish.yml';
 const MARKER = '<!-- auto-changelog-above -->';
 const N8N_VERSION = /^N8N_VERSION=(\S+)$/m.exec(read('scripts/provision-n8n.sh'))[1];
+// Every n8n the e2e steps run on, as the harness names them (the pinned one must be the script's).
+const { N8N_VERSIONS } = require('../e2e/lib/n8n');
 const ENGINES_FLOOR = /^>=(\d+\.\d+)$/.exec(pkg.engines.node)?.[1];
 const [, OWNER, REPO] = /github\.com\/([^/]+)\/([^/.]+)/.exec(pkg.repository.url);
 
@@ -313,8 +315,9 @@ test('README: static badges that match package.json and the tested n8n; the inst
 		text.some((t) => t.startsWith(`license-${pkg.license}-`)),
 		text.join(' | '),
 	);
+	assert.equal(N8N_VERSIONS.pinned, N8N_VERSION, 'the harness and provision-n8n.sh pin one n8n');
 	assert.ok(
-		text.some((t) => t.startsWith(`n8n-tested with ${N8N_VERSION}-`)),
+		text.some((t) => t.startsWith(`n8n-tested with ${N8N_VERSIONS.latest1x} and ${N8N_VERSION}-`)),
 		text.join(' | '),
 	);
 	assert.ok(
