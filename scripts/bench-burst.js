@@ -19,40 +19,11 @@ const BURSTS = (process.env.BURSTS || '20,40').split(',').map(Number);
 
 /** Webhook → what a user builds with the HTTP Request node: generate, Split Out, download. */
 function httpFlow(path, baseUrl, retry) {
-	const retryOptions = retry ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } : {};
+	const jsonBody =
+		"={{ JSON.stringify({ prompt: $json.body.prompt, size: '2K', watermark: true }) }}";
 	return workflow(path, [
 		webhook(path, 'firstEntryBinary'),
-		node(
-			'Generate',
-			'n8n-nodes-base.httpRequest',
-			4.2,
-			{
-				method: 'POST',
-				url: `${baseUrl}/v3/seedream-4.5`,
-				authentication: 'genericCredentialType',
-				genericAuthType: 'httpHeaderAuth',
-				sendBody: true,
-				specifyBody: 'json',
-				jsonBody:
-					"={{ JSON.stringify({ prompt: $json.body.prompt, size: '2K', watermark: true }) }}",
-				options: {},
-			},
-			{
-				credentials: { httpHeaderAuth: { id: 'benchHeaderAuth', name: 'Bench header auth' } },
-				...retryOptions,
-			},
-		),
-		node('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'images', options: {} }),
-		node(
-			'Download',
-			'n8n-nodes-base.httpRequest',
-			4.2,
-			{
-				url: '={{ $json.images }}',
-				options: { response: { response: { responseFormat: 'file' } } },
-			},
-			retryOptions,
-		),
+		chainNodes(baseUrl, { retry, jsonBody }),
 	]);
 }
 
@@ -121,6 +92,45 @@ function benchCredentials(baseUrl, key) {
 			type: 'httpHeaderAuth',
 			data: { name: 'Authorization', value: `Bearer ${key}` },
 		},
+	];
+}
+
+/**
+ * Generate (POST `jsonBody`) → Split Out → Download (each link as a file): the nodes a user
+ * chains with n8n's HTTP Request node, on the header auth of benchCredentials; `retry` turns on
+ * its Retry On Fail (3 tries, 1 s apart) on both requests.
+ */
+function chainNodes(baseUrl, { retry = false, jsonBody }) {
+	const retryOptions = retry ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } : {};
+	const credentials = { httpHeaderAuth: { id: 'benchHeaderAuth', name: 'Bench header auth' } };
+	return [
+		node(
+			'Generate',
+			'n8n-nodes-base.httpRequest',
+			4.2,
+			{
+				method: 'POST',
+				url: `${baseUrl}/v3/seedream-4.5`,
+				authentication: 'genericCredentialType',
+				genericAuthType: 'httpHeaderAuth',
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody,
+				options: {},
+			},
+			{ credentials, ...retryOptions },
+		),
+		node('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'images', options: {} }),
+		node(
+			'Download',
+			'n8n-nodes-base.httpRequest',
+			4.2,
+			{
+				url: '={{ $json.images }}',
+				options: { response: { response: { responseFormat: 'file' } } },
+			},
+			retryOptions,
+		),
 	];
 }
 
@@ -313,4 +323,12 @@ async function runRestart({
 const countBy = (values) =>
 	values.reduce((counts, value) => ({ ...counts, [value]: (counts[value] ?? 0) + 1 }), {});
 
-module.exports = { runBurst, runRestart, burst, prepare, drained, benchCredentials };
+module.exports = {
+	runBurst,
+	runRestart,
+	burst,
+	prepare,
+	drained,
+	benchCredentials,
+	chainNodes,
+};

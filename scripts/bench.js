@@ -21,7 +21,7 @@ const n8n = require('../test/e2e/lib/n8n');
 const { createEmulator } = require('../test/emulator/server');
 const { renderPng } = require('../test/emulator/png');
 const { node, rows, seedream, trigger, workflow } = require('../test/e2e/workflows');
-const { benchCredentials, runBurst, runRestart } = require('./bench-burst');
+const { benchCredentials, chainNodes, runBurst, runRestart } = require('./bench-burst');
 
 const ROOT = path.resolve(__dirname, '..');
 const ITEMS = Number(process.env.ITEMS || 20);
@@ -41,47 +41,12 @@ const prompts = (count, prefix) =>
 const GENERATE_BODY =
 	"={{ JSON.stringify({ prompt: $json.prompt, size: '2K', watermark: true }) }}";
 
-/** Generate (POST) → Split Out → Download (each link as a file): the chain's own nodes. */
-function chainNodes(baseUrl, { retry = false, jsonBody = GENERATE_BODY } = {}) {
-	const retryOptions = retry ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } : {};
-	const credentials = { httpHeaderAuth: { id: 'benchHeaderAuth', name: 'Bench header auth' } };
-	return [
-		node(
-			'Generate',
-			'n8n-nodes-base.httpRequest',
-			4.2,
-			{
-				method: 'POST',
-				url: `${baseUrl}/v3/seedream-4.5`,
-				authentication: 'genericCredentialType',
-				genericAuthType: 'httpHeaderAuth',
-				sendBody: true,
-				specifyBody: 'json',
-				jsonBody,
-				options: {},
-			},
-			{ credentials, ...retryOptions },
-		),
-		node('Split Out', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'images', options: {} }),
-		node(
-			'Download',
-			'n8n-nodes-base.httpRequest',
-			4.2,
-			{
-				url: '={{ $json.images }}',
-				options: { response: { response: { responseFormat: 'file' } } },
-			},
-			retryOptions,
-		),
-	];
-}
-
 /** What a user builds instead: one generation per prompt item, each image downloaded. */
 function httpChain(name, baseUrl, options) {
 	return workflow(name, [
 		trigger(),
 		rows('Prompts', prompts(ITEMS, name)),
-		chainNodes(baseUrl, options),
+		chainNodes(baseUrl, { jsonBody: GENERATE_BODY, ...options }),
 	]);
 }
 
