@@ -257,7 +257,7 @@ async function runBurst({
  * in, one worker is ended with `signal` (SIGKILL: a crash; SIGTERM: a deploy, which lets running
  * executions finish for n8n's graceful-shutdown time) and a new one started. Prints
  * `restart_<signal>_*`: what was delivered, what was paid and never delivered, and how n8n
- * recorded the executions (status counts from its database).
+ * recorded the executions (status counts and the failed ones' error messages, from its database).
  */
 async function runRestart({
 	emulator,
@@ -312,12 +312,31 @@ async function runRestart({
 				`${tag}_answers`,
 				JSON.stringify(countBy(result.answers.map((answer) => answer.status))),
 			);
+			const failed = await cluster.query(
+				`SELECT d.data FROM execution_data d JOIN execution_entity e ON e.id = d."executionId"
+				 WHERE e.status IN ('error', 'crashed')`,
+			);
+			print(
+				`${tag}_failure_messages`,
+				JSON.stringify(countBy(failed.map((row) => executionErrorMessage(row.data)))),
+			);
 			print(
 				`${tag}_execution_statuses`,
 				JSON.stringify(Object.fromEntries(statuses.map((row) => [row.status, row.n]))),
 			);
 		});
 	}
+}
+
+/**
+ * The error message n8n recorded for an execution, from its stored data (n8n keeps it in the
+ * `flatted` format: a JSON array whose first entry is the root, every string value an index).
+ */
+function executionErrorMessage(stored) {
+	const table = JSON.parse(stored);
+	const at = (ref) => table[Number(ref)];
+	const error = at(at(table[0].resultData).error);
+	return error ? at(error.message) : 'no error recorded';
 }
 
 const countBy = (values) =>
