@@ -3,23 +3,12 @@
  * from the bytes, byte count, sides, pixels and aspect ratio; and how many references it takes.
  */
 import { MODEL_IDS, MODELS, type ModelId } from '../../../../nodes/Seedream/helpers/models';
-import { InvalidInput } from '../../../../nodes/Seedream/helpers/nodeErrors';
 import { checkImageBytes, checkReferenceCount } from '../../../../nodes/Seedream/helpers/referenceChecks';
 import { bmp, gif, jpeg, png, tiff, webp } from '../../../support/images';
+import { rejection } from '../../../support/invalidInput';
 
 const TEN_MB = 10 * 1024 * 1024;
 const label = 'Binary property "data" (photo.jpg)';
-
-/** The InvalidInput a call throws (fails the test when it does not throw). */
-function rejection(call: () => unknown): InvalidInput {
-	try {
-		call();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InvalidInput);
-		return error as InvalidInput;
-	}
-	throw new Error('expected the call to throw');
-}
 
 const check = (id: ModelId, head: Buffer, total = head.length, declared?: string) =>
 	checkImageBytes(MODELS[id], label, head, total, declared);

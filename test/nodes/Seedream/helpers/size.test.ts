@@ -3,22 +3,11 @@
  * custom sizes become WxH, and every rejection names the model and its limits.
  */
 import { MODELS, type ModelId } from '../../../../nodes/Seedream/helpers/models';
-import { InvalidInput } from '../../../../nodes/Seedream/helpers/nodeErrors';
 import { checkPixelSize, resolveSize } from '../../../../nodes/Seedream/helpers/size';
+import { rejection } from '../../../support/invalidInput';
 
 const v45 = MODELS['seedream-4.5'];
 const lite = MODELS['seedream-5.0-lite'];
-
-/** The InvalidInput a call throws (fails the test when it does not throw). */
-function rejection(call: () => unknown): InvalidInput {
-	try {
-		call();
-	} catch (error) {
-		expect(error).toBeInstanceOf(InvalidInput);
-		return error as InvalidInput;
-	}
-	throw new Error('expected the call to throw');
-}
 
 describe('resolveSize: presets', () => {
 	test.each([
