@@ -190,21 +190,12 @@ async function runMode({ mode, url, emulator, rateLimited, print, progress, roun
 }
 
 /**
- * The burst section. `emulator` serves at `baseUrl` with key `key`; `rateLimited()` resets it
- * to the rate-limited configuration; `bound(count)` is the least time the limit allows.
+ * The burst section, given the bench's setup: `emulator` serves at `baseUrl` with key `key`;
+ * `rateLimited()` resets it to the rate-limited configuration; `bound(count)` is the least time
+ * the limit allows.
  */
-async function runBurst({
-	emulator,
-	baseUrl,
-	key,
-	install,
-	tarball,
-	rateLimited,
-	print,
-	progress,
-	round,
-	bound,
-}) {
+async function runBurst(setup) {
+	const { install, tarball, baseUrl, key, progress } = setup;
 	progress('burst: a single n8n (regular mode, filesystem binary data)');
 	const single = await n8n.createInstance({
 		install,
@@ -216,16 +207,7 @@ async function runBurst({
 		await prepare(single, baseUrl, key);
 		const server = await single.startServer();
 		await single.waitForWebhooks(HOOKS);
-		await runMode({
-			mode: 'single',
-			url: server.url,
-			emulator,
-			rateLimited,
-			print,
-			progress,
-			round,
-			bound,
-		});
+		await runMode({ ...setup, mode: 'single', url: server.url });
 	} finally {
 		await single.cleanup();
 	}
@@ -233,21 +215,12 @@ async function runBurst({
 	const services = await probeServices();
 	if (!services.ok) {
 		progress(`burst: queue mode SKIPPED: ${services.missing.join('; ')}`);
-		print('burst_queue_skipped', 1);
+		setup.print('burst_queue_skipped', 1);
 		return;
 	}
 	progress('burst: queue mode (a main and two workers at concurrency 5, Redis, PostgreSQL)');
-	await withQueueCluster({ install, tarball, baseUrl, key }, async (cluster) =>
-		runMode({
-			mode: 'queue',
-			url: cluster.url,
-			emulator,
-			rateLimited,
-			print,
-			progress,
-			round,
-			bound,
-		}),
+	await withQueueCluster(setup, async (cluster) =>
+		runMode({ ...setup, mode: 'queue', url: cluster.url }),
 	);
 }
 
