@@ -5,7 +5,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { budgetStates } from '../../nodes/Seedream/helpers/accountBudgets';
+import { budgetStates } from '../../nodes/Seedream/helpers/pacing/accountBudgets';
 import { createEmulator } from '../emulator/server';
 import { EMULATOR_KEY, useEmulator } from '../support/emulator';
 import { runSeedream, type RunResult } from '../support/engine';

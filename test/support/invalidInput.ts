@@ -1,4 +1,4 @@
-import { InvalidInput } from '../../nodes/Seedream/helpers/nodeErrors';
+import { InvalidInput } from '../../nodes/Seedream/helpers/errors/nodeErrors';
 
 /** The InvalidInput a check throws (fails the test when it throws nothing, or something else). */
 export function rejection(call: () => unknown): InvalidInput {

@@ -1,4 +1,4 @@
-import type { ReadableBody } from '../../nodes/Seedream/helpers/streams';
+import type { ReadableBody } from '../../nodes/Seedream/helpers/binary/streams';
 
 export function makeTempDir(prefix: string): string;
 export function readRepoFile(path: string): string;

@@ -1,6 +1,6 @@
 /**
  * Runs Seedream as an AI agent's tool through n8n-core's real engine, in both ways n8n calls
- * tools (see nodes/Seedream/helpers/toolRun.ts):
+ * tools (see nodes/Seedream/helpers/agent/toolRun.ts):
  *
  * - `ownRun`, as AI Agent 3.x does: the agent returns an EngineRequest naming the tool node, the
  *   engine runs that node in a run of its own (output rewired to `ai_tool`, `isToolExecution()`

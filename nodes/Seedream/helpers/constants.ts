@@ -1,5 +1,7 @@
 /** What the platform fixes for every model; each model's own rules are in models.ts. */
 
+/** The credential type the node authenticates with (`highwayApi`). */
+export const CREDENTIAL_TYPE = 'highwayApi';
 export const DEFAULT_BASE_URL = 'https://api.highwayapi.ai';
 /** Lists the account's models: proves a key without generating, so without paying for, an image. */
 export const CREDENTIAL_TEST_PATH = '/openai/v1/models';

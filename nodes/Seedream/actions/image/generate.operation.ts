@@ -1,22 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { failurePolicy, prepareAll, runAll } from '../../helpers/batch';
-import { DEFAULT_BASE_URL, DOWNLOAD_CONCURRENCY } from '../../helpers/constants';
-import { storeImage, type ImageEntry } from '../../helpers/downloads';
-import type { AdviceContext } from '../../helpers/errorAdvice';
-import { ApiRequestError, makeFailure } from '../../helpers/failures';
-import { CREDENTIAL_TYPE, generateImages } from '../../helpers/generateImages';
-import { readImageInfo } from '../../helpers/imageInfo';
-import { leaseBudget } from '../../helpers/accountBudgets';
-import { Limiter } from '../../helpers/limiter';
+import { failurePolicy, prepareAll, runAll } from '../batch';
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DOWNLOAD_CONCURRENCY } from '../../helpers/constants';
+import { storeImage, type ImageEntry } from '../../helpers/results/downloads';
+import type { AdviceContext } from '../../helpers/errors/errorAdvice';
+import { ApiRequestError, makeFailure } from '../../helpers/errors/failures';
+import { generateImages } from '../../helpers/pacing/generateImages';
+import { readImageInfo } from '../../helpers/binary/imageInfo';
+import { leaseBudget } from '../../helpers/pacing/accountBudgets';
+import { Limiter } from '../../helpers/pacing/limiter';
 import { DEFAULT_MODEL, isModelId, MODELS } from '../../helpers/models';
 import { readExecutionSettings } from '../../helpers/options';
-import { fileNameFor, imageItems } from '../../helpers/outputItems';
-import { buildRequestBody } from '../../helpers/requestBody';
-import { parseResponse } from '../../helpers/responseParsing';
-import type { RequestPolicy } from '../../helpers/retryPolicy';
-import { toolAnswer } from '../../helpers/toolAnswer';
-import { toolRunOf, type ToolRun } from '../../helpers/toolRun';
+import { fileNameFor, imageItems } from '../../helpers/results/outputItems';
+import { buildRequestBody } from '../../helpers/request/requestBody';
+import { parseResponse } from '../../helpers/results/responseParsing';
+import type { RequestPolicy } from '../../helpers/pacing/retryPolicy';
+import { toolAnswer } from '../../helpers/agent/toolAnswer';
+import { toolRunOf, type ToolRun } from '../../helpers/agent/toolRun';
 import { normaliseBaseUrl } from '../../transport';
 import { readRequest, type PreparedRequest } from './generate.parameters';
 

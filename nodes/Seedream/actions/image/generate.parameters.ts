@@ -8,11 +8,11 @@ import {
 	MODELS,
 	type ModelRules,
 } from '../../helpers/models';
-import { InvalidInput } from '../../helpers/nodeErrors';
-import { checkReferenceCount } from '../../helpers/referenceChecks';
-import { inspectReferences, type Reference } from '../../helpers/referenceImages';
-import type { GenerationRequest } from '../../helpers/requestBody';
-import { resolveSize } from '../../helpers/size';
+import { InvalidInput } from '../../helpers/errors/nodeErrors';
+import { checkReferenceCount } from '../../helpers/request/referenceChecks';
+import { inspectReferences, type Reference } from '../../helpers/request/referenceImages';
+import type { GenerationRequest } from '../../helpers/request/requestBody';
+import { resolveSize } from '../../helpers/request/size';
 
 /** How the images of one request become output items. */
 export interface OutputSettings {

@@ -7,7 +7,7 @@ import {
 	resolutionsOf,
 	type ModelRules,
 } from '../../helpers/models';
-import { SIZE_MODES } from '../../helpers/size';
+import { SIZE_MODES } from '../../helpers/request/size';
 
 /**
  * Size, Aspect Ratio, Resolution, Width and Height for one model: its presets and limits.
