@@ -321,7 +321,7 @@ describe('each model in a real n8n', () => {
 		const { result, stats } = await run(mode, 'liteAt4K');
 		expect(result.ok).toBe(false);
 		expect(n8n.nodeError(result.execution, 'Seedream').message).toBe(
-			'Seedream 5.0 Lite has no 4K preset: its presets are 2K, 3K',
+			'Seedream 5.0 Lite has no such preset: expected one of 2K, 3K, found "4K"',
 		);
 		expect(stats.requests).toBe(0);
 	});

@@ -173,7 +173,7 @@ describe.each<[string, ToolRunKind]>([
 	test('arguments the model got wrong are refused before anything is sent, saying how to fix them', async () => {
 		const { call } = await runAsTool(kind, toolParameters, { prompt: 'a kite', aspectRatio: '5:4' });
 		expect(answerOf(call!.observation).error).toBe(
-			'Unknown aspect ratio "5:4"; expected one of 1:1, 4:3, 3:4, 16:9, 9:16, 3:2, 2:3, 21:9. Nothing was sent or billed: correct the arguments and call again.',
+			'Unknown aspect ratio: expected one of 1:1, 4:3, 3:4, 16:9, 9:16, 3:2, 2:3, 21:9, found "5:4". Nothing was sent or billed: correct the arguments and call again.',
 		);
 		expect(unmatchedRequests()).toEqual([]);
 	});

@@ -68,7 +68,7 @@ describe('the model parameter', () => {
 
 	test('an unknown model is refused before any request', async () => {
 		const error = await rejected('seedream-4.5', { model: 'seedream-9' });
-		expect(error.message).toBe('Unknown model "seedream-9": expected one of seedream-4.5, seedream-5.0-lite, seedream-4.0');
+		expect(error.message).toBe('Unknown model: expected one of seedream-4.5, seedream-5.0-lite, seedream-4.0, found "seedream-9"');
 	});
 });
 
@@ -84,12 +84,12 @@ describe('presets follow the model', () => {
 	test.each(missing)('%s: %s is refused, naming the model and its presets', async (model, resolution) => {
 		const rules = MODELS[model as ModelId];
 		const error = await rejected(model as ModelId, { size: resolution });
-		expect(error.message).toBe(`${rules.name} has no ${resolution} preset: its presets are ${resolutionsOf(rules).join(', ')}`);
+		expect(error.message).toBe(`${rules.name} has no such preset: expected one of ${resolutionsOf(rules).join(', ')}, found "${resolution}"`);
 	});
 
 	test('a 4K aspect-ratio preset on 5.0 Lite is refused too', async () => {
 		const error = await rejected('seedream-5.0-lite', { size: 'aspectRatio', aspectRatio: '16:9', resolution: '4K' });
-		expect(error.message).toBe('Seedream 5.0 Lite has no 4K preset: its presets are 2K, 3K');
+		expect(error.message).toBe('Seedream 5.0 Lite has no such preset: expected one of 2K, 3K, found "4K"');
 	});
 
 	const aspect = MODEL_IDS.flatMap((model) =>
@@ -195,7 +195,7 @@ describe('each model\'s limits, checked before any paid request', () => {
 		});
 		for (const model of ['seedream-4.5', 'seedream-5.0-lite'] as const) {
 			const error = await rejected(model, { options: { promptOptimizationMode: 'fast' } });
-			expect(error.message).toBe(`${MODELS[model].name} does not offer prompt optimization "fast": it offers standard`);
+			expect(error.message).toBe(`${MODELS[model].name} does not offer this prompt optimization: expected standard, found "fast"`);
 		}
 	});
 

@@ -25,7 +25,9 @@ describe('bad input is rejected before any request is sent', () => {
 
 	test('a prompt of spaces', async () => {
 		const error = await rejected({ prompt: '   \n ' });
-		expect(error.message).toBe('The prompt is empty: expected a description of the image to generate');
+		expect(error.message).toBe(
+			'The prompt is empty: expected a description of the image to generate, found "   \\n "',
+		);
 	});
 
 	test('a prompt expression that resolves to nothing names the problem', async () => {
@@ -56,7 +58,7 @@ describe('bad input is rejected before any request is sent', () => {
 
 	test('an item without any binary data, with *', async () => {
 		const error = await rejected({ referenceImages: 'binary', binaryPropertyNames: '*' }, [{ json: {} }]);
-		expect(error.message).toBe('Item 0 has no binary data to use as reference images');
+		expect(error.message).toBe('Item 0 has no binary data to use as reference images: expected at least one binary property, found none');
 	});
 
 	test('a binary that is not an image says what it found', async () => {
@@ -171,7 +173,7 @@ describe('bad input is rejected before any request is sent', () => {
 		expect(api.requests.map((request) => request.body.prompt).sort()).toEqual(['first', 'third']);
 		expect(result.items?.map((item) => [item.json.prompt ?? item.json.error, item.pairedItem])).toEqual([
 			['first', { item: 0 }],
-			['The prompt is empty: expected a description of the image to generate', { item: 1 }],
+			['The prompt is empty: expected a description of the image to generate, found " "', { item: 1 }],
 			['third', { item: 2 }],
 		]);
 	});

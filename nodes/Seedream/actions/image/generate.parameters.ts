@@ -8,7 +8,7 @@ import {
 	MODELS,
 	type ModelRules,
 } from '../../helpers/models';
-import { InvalidInput } from '../../helpers/errors/nodeErrors';
+import { asGiven, InvalidInput } from '../../helpers/errors/nodeErrors';
 import { checkReferenceCount } from '../../helpers/request/referenceChecks';
 import { inspectReferences, type Reference } from '../../helpers/request/referenceImages';
 import type { GenerationRequest } from '../../helpers/request/requestBody';
@@ -33,7 +33,7 @@ function readModel(value: unknown): ModelRules {
 	const id = value === undefined || value === '' ? DEFAULT_MODEL : value;
 	if (!isModelId(id)) {
 		throw new InvalidInput(
-			`Unknown model "${String(id)}": expected one of ${MODEL_IDS.join(', ')}`,
+			`Unknown model: expected one of ${MODEL_IDS.join(', ')}, found ${asGiven(id)}`,
 		);
 	}
 	return MODELS[id];
@@ -44,26 +44,34 @@ function readPrompt(value: unknown): string {
 	if (prompt !== '') return prompt;
 	throw new InvalidInput(
 		typeof value === 'string'
-			? 'The prompt is empty: expected a description of the image to generate'
-			: `The prompt must be text, found ${Array.isArray(value) ? 'an array' : typeof value}`,
+			? `The prompt is empty: expected a description of the image to generate, found ${asGiven(value)}`
+			: `The prompt must be text, found ${asGiven(value)}`,
 		'Fill in "Prompt", or check that the expression in it resolves to text for every item.',
 	);
 }
 
 function readImageSet(model: ModelRules, mode: unknown, asked: unknown, references: number) {
 	if (mode !== 'auto' && mode !== 'disabled') {
-		throw new InvalidInput(`Unknown image set mode "${String(mode)}": expected auto or disabled`);
+		throw new InvalidInput(
+			`Unknown Image Set mode: expected auto or disabled, found ${asGiven(mode)}`,
+		);
 	}
 	if (mode === 'disabled') return { sequentialImageGeneration: mode } as const;
 	if (!model.imageSets) {
 		throw new InvalidInput(
-			`${model.name} does not make image sets: set Image Set to Off, or pick another model`,
+			`${model.name} does not make image sets: expected Image Set disabled, found ${asGiven(mode)}`,
+			'Set Image Set to Off, or pick another model.',
 		);
 	}
-	const wanted = Number(asked);
-	if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_IMAGES_TOTAL) {
+	const wanted = typeof asked === 'string' && asked.trim() !== '' ? Number(asked) : asked;
+	if (
+		typeof wanted !== 'number' ||
+		!Number.isInteger(wanted) ||
+		wanted < 1 ||
+		wanted > MAX_IMAGES_TOTAL
+	) {
 		throw new InvalidInput(
-			`Max Images must be a whole number from 1 to ${MAX_IMAGES_TOTAL}, found ${String(asked)}`,
+			`Max Images must be a whole number from 1 to ${MAX_IMAGES_TOTAL}, found ${asGiven(asked)}`,
 		);
 	}
 	// References count toward the API's total of 15 images per request.
@@ -75,13 +83,21 @@ function readImageSet(model: ModelRules, mode: unknown, asked: unknown, referenc
 
 function readOptimization(model: ModelRules, value: unknown): string | undefined {
 	if (value === undefined || value === '') return undefined;
-	if (!model.promptOptimizationModes.includes(String(value))) {
+	if (typeof value !== 'string' || !model.promptOptimizationModes.includes(value)) {
 		throw new InvalidInput(
-			`${model.name} does not offer prompt optimization "${String(value)}": it offers ${model.promptOptimizationModes.join(', ')}`,
+			`${model.name} does not offer this prompt optimization: expected ${model.promptOptimizationModes.join(' or ')}, found ${asGiven(value)}`,
 			'Change Options → Prompt Optimization, or remove it.',
 		);
 	}
-	return String(value);
+	return value;
+}
+
+/** A switch an expression may set: true or false, also as text ("false" from a sheet). */
+function readSwitch(label: string, value: unknown): boolean {
+	if (typeof value === 'boolean') return value;
+	const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+	if (text === 'true' || text === 'false') return text === 'true';
+	throw new InvalidInput(`${label} must be true or false, found ${asGiven(value)}`);
 }
 
 /**
@@ -129,7 +145,7 @@ export async function readRequest(
 		model,
 		prompt,
 		size,
-		watermark: parameter('watermark', true),
+		watermark: readSwitch('Watermark', parameter('watermark', true)),
 		...imageSet,
 		promptOptimizationMode: readOptimization(
 			model,

@@ -17,6 +17,31 @@ export class InvalidInput extends Error {
 	}
 }
 
+/** How much of a found value a message quotes: enough to recognise it, not a whole data URI. */
+export const FOUND_LENGTH = 80;
+
+/**
+ * A value as the user gave it, for the "found …" part of a message: text in quotes (escaped, so
+ * spaces and line breaks show, and cut to FOUND_LENGTH), numbers and booleans as they are, lists
+ * and objects as JSON, and "nothing" for an expression that gave nothing. `"abc"`, not `NaN`.
+ */
+export function asGiven(value: unknown): string {
+	const cut = (text: string) =>
+		text.length > FOUND_LENGTH ? `${text.slice(0, FOUND_LENGTH - 1)}…` : text;
+	if (value === undefined) return 'nothing';
+	if (typeof value === 'string') return JSON.stringify(cut(value));
+	if (typeof value === 'object' && value !== null) {
+		let json: string | undefined;
+		try {
+			json = JSON.stringify(value);
+		} catch {
+			json = undefined;
+		}
+		return json === undefined ? `an ${Array.isArray(value) ? 'array' : 'object'}` : cut(json);
+	}
+	return String(value);
+}
+
 /** Two sentences as one message: "Quota hit: slow down" and "Wait." → "Quota hit: slow down. Wait." */
 export function joinSentences(first: string, second: string): string {
 	if (!second) return first;

@@ -2,7 +2,7 @@ import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { IMAGE_HEADER_BYTES } from '../constants';
 import type { ImageFormat, ModelRules } from '../models';
-import { InvalidInput } from '../errors/nodeErrors';
+import { asGiven, InvalidInput } from '../errors/nodeErrors';
 import { checkImageBytes, checkReferenceCount } from './referenceChecks';
 import { readUpTo } from '../binary/streams';
 
@@ -52,13 +52,11 @@ async function binaryByteLength(
 	return (await context.helpers.getBinaryMetadata(binary.id)).fileSize;
 }
 
-export function parseBinaryPropertyNames(value: string, item: INodeExecutionData): string[] {
-	const trimmed = value.trim();
-	if (trimmed === '*') return Object.keys(item.binary ?? {});
-	return trimmed
-		.split(',')
-		.map((name) => name.trim())
-		.filter((name) => name !== '');
+/** Comma-separated names (or a list from an expression); `*` is every binary of the item. */
+export function parseBinaryPropertyNames(value: unknown, item: INodeExecutionData): string[] {
+	const names = Array.isArray(value) ? value.map(String) : String(value ?? '').split(',');
+	if (names.length === 1 && names[0].trim() === '*') return Object.keys(item.binary ?? {});
+	return names.map((name) => name.trim()).filter((name) => name !== '');
 }
 
 async function inspectBinaryReferences(
@@ -66,16 +64,16 @@ async function inspectBinaryReferences(
 	model: ModelRules,
 	itemIndex: number,
 	item: INodeExecutionData,
-	propertyNames: string,
+	propertyNames: unknown,
 ): Promise<Reference[]> {
 	const names = parseBinaryPropertyNames(propertyNames, item);
 	const available = Object.keys(item.binary ?? {});
 	const availableText = available.length ? available.join(', ') : 'none';
 	if (names.length === 0) {
 		throw new InvalidInput(
-			propertyNames.trim() === '*'
-				? `Item ${itemIndex} has no binary data to use as reference images`
-				: 'No binary property names given for the reference images',
+			String(propertyNames).trim() === '*'
+				? `Item ${itemIndex} has no binary data to use as reference images: expected at least one binary property, found none`
+				: `No binary property names given for the reference images: expected names such as "data", found ${asGiven(propertyNames)}`,
 			'Set "Binary Property Names" to the binary fields of the input item that hold the images, ' +
 				'for example "data" or "image1, image2", or "*" for all of them.',
 		);
@@ -85,7 +83,7 @@ async function inspectBinaryReferences(
 		const binary = item.binary?.[property];
 		if (!binary) {
 			throw new InvalidInput(
-				`Item ${itemIndex} has no binary property "${property}" (binary properties found: ${availableText})`,
+				`Item ${itemIndex} has no binary property ${asGiven(property)} (binary properties found: ${availableText})`,
 				'The reference images are read from the binary data of each input item. Check the ' +
 					'"Binary Property Names" parameter against the previous node\'s output.',
 			);
@@ -128,7 +126,7 @@ function inspectDataUri(model: ModelRules, label: string, value: string): Refere
 	const match = /^data:([^;,]*)((?:;[^;,]*)*?);base64,(.*)$/is.exec(value);
 	if (!match) {
 		throw new InvalidInput(
-			`${label} is not a base64 data URI: expected data:image/<format>;base64,<data>, found "${value.slice(0, 40)}…"`,
+			`${label} is not a base64 data URI: expected data:image/<format>;base64,<data>, found ${asGiven(value)}`,
 		);
 	}
 	const payload = match[3].replace(/\s+/g, '');
@@ -144,7 +142,7 @@ function inspectUrlReferences(model: ModelRules, imageUrls: unknown): Reference[
 	const entries = splitImageUrls(imageUrls);
 	if (entries.length === 0) {
 		throw new InvalidInput(
-			'No image URLs given: expected one URL or data URI per line',
+			`No image URLs given: expected one URL or data URI per line, found ${asGiven(imageUrls)}`,
 			'Set "Image URLs", or choose "None" under "Reference Images" for text to image.',
 		);
 	}
@@ -159,7 +157,7 @@ function inspectUrlReferences(model: ModelRules, imageUrls: unknown): Reference[
 		}
 		if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
 			throw new InvalidInput(
-				`${label} is not an http(s) URL or data URI: found "${entry.slice(0, 80)}"`,
+				`${label} is not an http(s) URL or data URI: found ${asGiven(entry)}`,
 				'Give one https:// link or data:image/...;base64, URI per line. For images in the ' +
 					'item\'s binary data, choose "From Binary Data" under "Reference Images".',
 			);
@@ -178,7 +176,7 @@ export async function inspectReferences(
 ): Promise<Reference[]> {
 	let references: Reference[] = [];
 	if (mode === 'binary') {
-		const names = context.getNodeParameter('binaryPropertyNames', itemIndex, 'data') as string;
+		const names = context.getNodeParameter('binaryPropertyNames', itemIndex, 'data');
 		references = await inspectBinaryReferences(context, model, itemIndex, item, names);
 	} else if (mode === 'url') {
 		references = inspectUrlReferences(model, context.getNodeParameter('imageUrls', itemIndex, ''));

@@ -8,18 +8,21 @@ import {
 	type ModelRules,
 	type Resolution,
 } from '../models';
-import { InvalidInput } from '../errors/nodeErrors';
+import { asGiven, InvalidInput } from '../errors/nodeErrors';
 
 /** The Size parameter's values besides the model's presets. */
 export const SIZE_MODES = { aspectRatio: 'aspectRatio', custom: 'custom' } as const;
 
-/** The Size, Aspect Ratio, Resolution, Width and Height parameters as the user set them. */
+/**
+ * The Size, Aspect Ratio, Resolution, Width and Height parameters as the user set them: an
+ * expression can give any type, and an error quotes what it gave.
+ */
 export interface SizeChoice {
-	size: string;
-	aspectRatio?: string;
-	resolution?: string;
-	width?: number;
-	height?: number;
+	size: unknown;
+	aspectRatio?: unknown;
+	resolution?: unknown;
+	width?: unknown;
+	height?: unknown;
 }
 
 export interface ResolvedSize {
@@ -34,11 +37,23 @@ function presetList(model: ModelRules): string {
 	return resolutionsOf(model).join(', ');
 }
 
-/** Throws unless width x height is a size the model accepts. */
-export function checkPixelSize(width: number, height: number, model: ModelRules): void {
+/** A number, or text that spells one ("2048"); anything else (an empty field, "abc") is NaN. */
+function pixelsOf(value: unknown): number {
+	if (typeof value === 'number') return value;
+	return typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+}
+
+/** Throws unless width x height, as given, is a size the model accepts; the size in pixels. */
+export function checkPixelSize(
+	givenWidth: unknown,
+	givenHeight: unknown,
+	model: ModelRules,
+): { width: number; height: number } {
+	const width = pixelsOf(givenWidth);
+	const height = pixelsOf(givenHeight);
 	if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
 		throw new InvalidInput(
-			`Width and height must be positive whole numbers of pixels, found ${width} x ${height}`,
+			`Width and height must be positive whole numbers of pixels, found ${asGiven(givenWidth)} x ${asGiven(givenHeight)}`,
 		);
 	}
 	const pixels = width * height;
@@ -57,13 +72,16 @@ export function checkPixelSize(width: number, height: number, model: ModelRules)
 				`ratios from ${formatRatioRange(model.sizeRatio)}`,
 		);
 	}
+	return { width, height };
 }
 
 function presetTable(model: ModelRules, resolution: unknown) {
-	const table = model.presets[resolution as Resolution];
+	const table = resolutionsOf(model).includes(resolution as Resolution)
+		? model.presets[resolution as Resolution]
+		: undefined;
 	if (!table) {
 		throw new InvalidInput(
-			`${model.name} has no ${String(resolution)} preset: its presets are ${presetList(model)}`,
+			`${model.name} has no such preset: expected one of ${presetList(model)}, found ${asGiven(resolution)}`,
 			'Pick one of them, or another model under Model.',
 		);
 	}
@@ -74,26 +92,25 @@ function presetTable(model: ModelRules, resolution: unknown) {
 export function resolveSize(choice: SizeChoice, model: ModelRules): ResolvedSize {
 	if (choice.size === SIZE_MODES.aspectRatio) {
 		const table = presetTable(model, choice.resolution);
-		const value = table[choice.aspectRatio as AspectRatio];
+		const ratio = choice.aspectRatio as AspectRatio;
+		const value = ASPECT_RATIOS.includes(ratio) ? table[ratio] : undefined;
 		if (!value) {
 			throw new InvalidInput(
-				`Unknown aspect ratio "${choice.aspectRatio}"; expected one of ${ASPECT_RATIOS.join(', ')}`,
+				`Unknown aspect ratio: expected one of ${ASPECT_RATIOS.join(', ')}, found ${asGiven(choice.aspectRatio)}`,
 			);
 		}
 		const [width, height] = value.split('x').map(Number);
 		return { value, width, height };
 	}
 	if (choice.size === SIZE_MODES.custom) {
-		const width = Number(choice.width);
-		const height = Number(choice.height);
-		checkPixelSize(width, height, model);
+		const { width, height } = checkPixelSize(choice.width, choice.height, model);
 		return { value: `${width}x${height}`, width, height };
 	}
-	if (/^\dK$/.test(choice.size)) {
+	if (typeof choice.size === 'string' && /^\dK$/.test(choice.size)) {
 		presetTable(model, choice.size);
 		return { value: choice.size };
 	}
 	throw new InvalidInput(
-		`Unknown size "${choice.size}"; expected ${presetList(model)}, aspectRatio or custom`,
+		`Unknown size: expected ${presetList(model)}, aspectRatio or custom, found ${asGiven(choice.size)}`,
 	);
 }

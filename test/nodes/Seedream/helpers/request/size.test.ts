@@ -23,12 +23,12 @@ describe('resolveSize: presets', () => {
 	});
 
 	test.each([
-		['seedream-4.5', '1K', 'Seedream 4.5 has no 1K preset: its presets are 2K, 4K'],
-		['seedream-4.5', '3K', 'Seedream 4.5 has no 3K preset: its presets are 2K, 4K'],
-		['seedream-5.0-lite', '4K', 'Seedream 5.0 Lite has no 4K preset: its presets are 2K, 3K'],
-		['seedream-5.0-lite', '1K', 'Seedream 5.0 Lite has no 1K preset: its presets are 2K, 3K'],
-		['seedream-4.0', '3K', 'Seedream 4.0 has no 3K preset: its presets are 1K, 2K, 4K'],
-		['seedream-4.5', '8K', 'Seedream 4.5 has no 8K preset: its presets are 2K, 4K'],
+		['seedream-4.5', '1K', 'Seedream 4.5 has no such preset: expected one of 2K, 4K, found "1K"'],
+		['seedream-4.5', '3K', 'Seedream 4.5 has no such preset: expected one of 2K, 4K, found "3K"'],
+		['seedream-5.0-lite', '4K', 'Seedream 5.0 Lite has no such preset: expected one of 2K, 3K, found "4K"'],
+		['seedream-5.0-lite', '1K', 'Seedream 5.0 Lite has no such preset: expected one of 2K, 3K, found "1K"'],
+		['seedream-4.0', '3K', 'Seedream 4.0 has no such preset: expected one of 1K, 2K, 4K, found "3K"'],
+		['seedream-4.5', '8K', 'Seedream 4.5 has no such preset: expected one of 2K, 4K, found "8K"'],
 	])('%s: the preset %s is refused, naming the model and its presets', (id, size, message) => {
 		const error = rejection(() => resolveSize({ size }, MODELS[id as ModelId]));
 		expect(error.message).toBe(message);
@@ -36,15 +36,15 @@ describe('resolveSize: presets', () => {
 	});
 
 	test.each([
-		['seedream-4.5', 'Unknown size "huge"; expected 2K, 4K, aspectRatio or custom'],
-		['seedream-5.0-lite', 'Unknown size "huge"; expected 2K, 3K, aspectRatio or custom'],
-		['seedream-4.0', 'Unknown size "huge"; expected 1K, 2K, 4K, aspectRatio or custom'],
+		['seedream-4.5', 'Unknown size: expected 2K, 4K, aspectRatio or custom, found "huge"'],
+		['seedream-5.0-lite', 'Unknown size: expected 2K, 3K, aspectRatio or custom, found "huge"'],
+		['seedream-4.0', 'Unknown size: expected 1K, 2K, 4K, aspectRatio or custom, found "huge"'],
 	])('%s: an unknown size lists what the model takes', (id, message) => {
 		expect(rejection(() => resolveSize({ size: 'huge' }, MODELS[id as ModelId])).message).toBe(message);
 	});
 
 	test('a lower-case preset is not a preset', () => {
-		expect(rejection(() => resolveSize({ size: '2k' }, v45)).message).toMatch(/^Unknown size "2k"/);
+		expect(rejection(() => resolveSize({ size: '2k' }, v45)).message).toMatch(/^Unknown size: .*, found "2k"$/);
 	});
 });
 
@@ -72,7 +72,7 @@ describe('resolveSize: aspect ratio presets', () => {
 		const error = rejection(() =>
 			resolveSize({ size: 'aspectRatio', resolution: '4K', aspectRatio: '1:1' }, lite),
 		);
-		expect(error.message).toBe('Seedream 5.0 Lite has no 4K preset: its presets are 2K, 3K');
+		expect(error.message).toBe('Seedream 5.0 Lite has no such preset: expected one of 2K, 3K, found "4K"');
 	});
 
 	test('an unknown ratio lists the eight ratios', () => {
@@ -80,13 +80,13 @@ describe('resolveSize: aspect ratio presets', () => {
 			resolveSize({ size: 'aspectRatio', resolution: '2K', aspectRatio: '5:4' }, v45),
 		);
 		expect(error.message).toBe(
-			'Unknown aspect ratio "5:4"; expected one of 1:1, 4:3, 3:4, 16:9, 9:16, 3:2, 2:3, 21:9',
+			'Unknown aspect ratio: expected one of 1:1, 4:3, 3:4, 16:9, 9:16, 3:2, 2:3, 21:9, found "5:4"',
 		);
 	});
 
 	test('a missing ratio is refused, not sent as "undefined"', () => {
 		const error = rejection(() => resolveSize({ size: 'aspectRatio', resolution: '2K' }, v45));
-		expect(error.message).toMatch(/^Unknown aspect ratio "undefined"/);
+		expect(error.message).toMatch(/^Unknown aspect ratio: .*, found nothing$/);
 	});
 });
 
