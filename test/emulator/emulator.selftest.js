@@ -188,6 +188,24 @@ describe('HighwayAPI emulator', () => {
 		assert.equal(stats.downloadsTotal, 2);
 	});
 
+	test('revoked links fail before they expire, as storage that dropped them early; later ones work', async () => {
+		const before = (await generate(base, { prompt: 'a kite' })).json().images[0];
+		assert.equal((await request('GET', before)).status, 200);
+		const control = await request('POST', `${base}/__emulator/revoke-links`, { body: '{"as":"expired"}' });
+		assert.equal(control.status, 200);
+		assert.ok(JSON.parse(control.body.toString()).revoked >= 1);
+		const expired = await request('GET', before);
+		assert.equal(expired.status, 403);
+		assert.match(expired.body.toString(), /<Code>AccessDenied<\/Code><Message>Request has expired/);
+		const after = (await generate(base, { prompt: 'a kite' })).json().images[0];
+		assert.equal((await request('GET', after)).status, 200);
+		emulator.revokeLinks('deleted');
+		const gone = await request('GET', after);
+		assert.equal(gone.status, 404);
+		assert.match(gone.body.toString(), /NoSuchKey/);
+		assert.throws(() => emulator.revokeLinks('lost'), /"expired" or "deleted"/);
+	});
+
 	test('4K and WxH sizes; a 4K set of 14 differs per index and per prompt', async (t) => {
 		let started = process.hrtime.bigint();
 		const single = await generate(base, { prompt: 'a lighthouse', size: '4k' });

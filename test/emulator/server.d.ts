@@ -105,6 +105,8 @@ export interface Emulator {
 	configure(partial: Partial<EmulatorConfig>): EmulatorConfig;
 	reset(): void;
 	stats(): EmulatorStats;
+	/** Every link issued so far fails from now on: 403 expired (default) or 404 deleted. */
+	revokeLinks(as?: 'expired' | 'deleted'): number;
 	readonly url: string;
 	readonly config: EmulatorConfig;
 	readonly requests: RecordedRequest[];

@@ -704,7 +704,8 @@ function createEmulator(options = {}) {
 			return fail(405, 'MethodNotAllowed', 'Method not allowed');
 		}
 		const image = images.get(id);
-		if (!image) return fail(404, 'NoSuchKey', 'The specified key does not exist.');
+		if (!image || image.revoked === 'deleted')
+			return fail(404, 'NoSuchKey', 'The specified key does not exist.');
 		if (config.downloadRejectsAuthorization && record.authorizationPresent) {
 			return fail(400, 'InvalidArgument', 'Only one auth mechanism allowed');
 		}
@@ -720,7 +721,8 @@ function createEmulator(options = {}) {
 				'The request signature we calculated does not match',
 			);
 		}
-		if (Number(expires) <= now()) return fail(403, 'AccessDenied', 'Request has expired');
+		if (Number(expires) <= now() || image.revoked === 'expired')
+			return fail(403, 'AccessDenied', 'Request has expired');
 		if (image.failuresLeft > 0) {
 			image.failuresLeft -= 1;
 			return fail(500, 'InternalError', 'We encountered an internal error. Please try again.');
@@ -813,6 +815,15 @@ function createEmulator(options = {}) {
 				return sendJson(res, 200, downloads);
 			case 'GET stats':
 				return sendJson(res, 200, stats());
+			case 'POST revoke-links': {
+				const body = await readBody(req, 1024);
+				const parsed = parseJson(body?.buffer?.length ? body.buffer : Buffer.from('{}'));
+				try {
+					return sendJson(res, 200, { revoked: revokeLinks(parsed.value?.as) });
+				} catch (error) {
+					return sendJson(res, 400, { error: error.message });
+				}
+			}
 			default:
 				return sendJson(res, 404, ERRORS.notFound(`${req.method} ${url.pathname}`));
 		}
@@ -839,6 +850,18 @@ function createEmulator(options = {}) {
 			if (!res.headersSent) sendJson(res, 500, apiError(500, 'EMULATOR_ERROR', error.message));
 			else res.destroy();
 		});
+	}
+
+	/**
+	 * Every link issued so far stops working before its X-Expires, as storage that expired or
+	 * deleted the objects early would: `expired` answers 403 AccessDenied, `deleted` 404 NoSuchKey.
+	 * Images made afterwards are not affected. Returns how many links were revoked.
+	 */
+	function revokeLinks(as = 'expired') {
+		if (as !== 'expired' && as !== 'deleted')
+			throw new Error(`revoke-links: "as" must be "expired" or "deleted", got ${JSON.stringify(as)}`);
+		for (const image of images.values()) image.revoked = as;
+		return images.size;
 	}
 
 	// --- public API ---------------------------------------------------------------------------
@@ -898,6 +921,7 @@ function createEmulator(options = {}) {
 		configure,
 		reset,
 		stats,
+		revokeLinks,
 		get url() {
 			return baseUrl;
 		},

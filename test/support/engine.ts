@@ -26,6 +26,7 @@ import type {
 	IRunExecutionData,
 	IWorkflowExecuteAdditionalData,
 	Workflow as WorkflowType,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
 
@@ -210,6 +211,15 @@ export interface RunOptions {
 	credentials?: ICredentialDataDecryptedObject;
 	/** Lets a test cancel the execution, as the Stop button does. */
 	onStart?: (cancel: () => void) => void;
+	/** How n8n started the execution (`manual` by default; `retry` for the Retry of a failed one). */
+	mode?: WorkflowExecuteMode;
+	/**
+	 * The execution's context data to start from, as n8n hands a Retry the failed execution's
+	 * (`executionData.contextData`); the run's own is in `RunResult.contextData`.
+	 */
+	contextData?: IDataObject;
+	/** The workflow's static data, as n8n loads it from the database; the node changes it in place. */
+	staticData?: IDataObject;
 }
 
 export interface RunResult {
@@ -220,6 +230,8 @@ export interface RunResult {
 	/** The node's error, when it failed. */
 	error?: Error & { description?: string; context?: IDataObject; httpCode?: string | null };
 	readBinary(item: INodeExecutionData, property?: string): Promise<Buffer>;
+	/** The execution's context data at its end: what n8n stores with it (and hands its Retry). */
+	contextData?: IDataObject;
 }
 
 async function readBinary(item: INodeExecutionData, property = 'data'): Promise<Buffer> {
@@ -235,6 +247,9 @@ export interface WorkflowSpec {
 	start: INode;
 	credentials?: ICredentialDataDecryptedObject;
 	onStart?: (cancel: () => void) => void;
+	mode?: WorkflowExecuteMode;
+	contextData?: IDataObject;
+	staticData?: IDataObject;
 }
 
 let runCounter = 0;
@@ -250,9 +265,11 @@ export async function executeWorkflow(spec: WorkflowSpec): Promise<{ run?: IRun;
 		nodeTypes,
 		active: false,
 		settings: { executionOrder: 'v1' },
+		staticData: spec.staticData,
 	});
+	const mode = spec.mode ?? 'manual';
 
-	const hooks = new ExecutionLifecycleHooks('manual', key, { id: 'unit' } as never);
+	const hooks = new ExecutionLifecycleHooks(mode, key, { id: 'unit' } as never);
 	let resolveRun: (run: IRun) => void = () => {};
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run) => resolveRun(run));
@@ -284,7 +301,7 @@ export async function executeWorkflow(spec: WorkflowSpec): Promise<{ run?: IRun;
 		startData: {},
 		resultData: { runData: {} },
 		executionData: {
-			contextData: {},
+			contextData: spec.contextData ?? {},
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
@@ -292,7 +309,7 @@ export async function executeWorkflow(spec: WorkflowSpec): Promise<{ run?: IRun;
 		},
 	} as unknown as IRunExecutionData;
 
-	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const execution = new WorkflowExecute(additionalData, mode, runExecutionData);
 	let running;
 	try {
 		running = execution.processRunExecutionData(workflow);
@@ -335,6 +352,9 @@ export async function runSeedream(options: RunOptions): Promise<RunResult> {
 		start: fixture,
 		credentials: options.credentials,
 		onStart: options.onStart,
+		mode: options.mode,
+		contextData: options.contextData,
+		staticData: options.staticData,
 	});
 	if (!run) return { run, items: undefined, error: refused as RunResult['error'], readBinary };
 
@@ -345,5 +365,6 @@ export async function runSeedream(options: RunOptions): Promise<RunResult> {
 		items: taskData?.data?.main?.[0] ?? undefined,
 		error,
 		readBinary,
+		contextData: run.data.executionData?.contextData as IDataObject | undefined,
 	};
 }

@@ -54,25 +54,41 @@ export async function prepareAll<T>(
 }
 
 /**
+ * How a request learns that the batch stops (`stopped()`), and says that it failed
+ * (`failed()`) the moment it does, before it hands its place to the next request: without
+ * "continue on fail", nothing queued behind a failure is sent.
+ */
+export interface BatchControl {
+	stopped(): boolean;
+	failed(): void;
+}
+
+/**
  * Runs the prepared requests (they pace themselves through the limiter) and puts the output
  * back in input order. Without "continue on fail", the first failure stops requests not yet
- * started (`stop()` turns true), waits for those in flight, and fails the node.
+ * started (`stopped()` turns true), waits for those in flight, and fails the node.
  */
 export async function runAll<T extends Group>(
 	context: IExecuteFunctions,
 	prepared: Array<Outcome<T>>,
 	groups: number[][],
-	run: (request: T, stopped: () => boolean) => Promise<INodeExecutionData[]>,
+	run: (request: T, control: BatchControl) => Promise<INodeExecutionData[]>,
 	adviceFor: (group: number[]) => AdviceContext,
 	{ keepGoing, forModel }: FailurePolicy,
 ): Promise<INodeExecutionData[]> {
 	let firstFailure: Error | undefined;
-	const stopped = () => firstFailure !== undefined;
+	let stopping = false;
+	const control: BatchControl = {
+		stopped: () => stopping,
+		failed: () => {
+			if (!keepGoing) stopping = true;
+		},
+	};
 	const results = await Promise.all(
 		prepared.map(async (request, position): Promise<Outcome<INodeExecutionData[]>> => {
 			if (request instanceof Error) return request;
 			try {
-				return await run(request, stopped);
+				return await run(request, control);
 			} catch (error) {
 				const nodeError = asNodeError(
 					context.getNode(),
@@ -80,6 +96,7 @@ export async function runAll<T extends Group>(
 					request.itemIndexes[0],
 					adviceFor(groups[position]),
 				);
+				control.failed();
 				if (!keepGoing) firstFailure ??= nodeError;
 				return nodeError;
 			}

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { asGiven, InvalidInput } from './errors/nodeErrors';
+
 /**
  * The bounds of the numeric options, written once: the parameter descriptions show them and
  * `readExecutionSettings` holds values to them (an expression can give anything).
@@ -13,6 +15,10 @@ export const OPTION_BOUNDS = {
 
 type Bounded = keyof typeof OPTION_BOUNDS;
 
+/** Reuse Identical Results: only in n8n's Retry of a failed execution (the default), always, never. */
+export const REUSE_MODES = ['retrying', 'always', 'never'] as const;
+export type ReuseMode = (typeof REUSE_MODES)[number];
+
 /** Settings of the whole execution, read from the first item. */
 export interface ExecutionSettings {
 	combineItems: boolean;
@@ -20,6 +26,7 @@ export interface ExecutionSettings {
 	maxRetries: number;
 	timeoutSeconds: number;
 	retryUncertain: boolean;
+	reuseResults: ReuseMode;
 }
 
 /**
@@ -36,6 +43,13 @@ export function clampOption(name: Bounded, value: unknown): number {
 	return Number.isFinite(number) ? Math.min(max, Math.max(min, Math.floor(number))) : fallback;
 }
 
+function readReuseMode(value: unknown): ReuseMode {
+	if ((REUSE_MODES as readonly unknown[]).includes(value)) return value as ReuseMode;
+	throw new InvalidInput(
+		`Unknown Reuse Identical Results: expected one of ${REUSE_MODES.join(', ')}, found ${asGiven(value)}`,
+	);
+}
+
 export function readExecutionSettings(context: IExecuteFunctions): ExecutionSettings {
 	const option = <T>(name: string, fallback: T): T =>
 		context.getNodeParameter(`options.${name}`, 0, fallback) as T;
@@ -46,5 +60,6 @@ export function readExecutionSettings(context: IExecuteFunctions): ExecutionSett
 		maxRetries: bounded('maxRetries'),
 		timeoutSeconds: bounded('timeout'),
 		retryUncertain: option('retryUncertain', false),
+		reuseResults: readReuseMode(option<unknown>('reuseResults', 'retrying')),
 	};
 }

@@ -65,6 +65,30 @@ describe.each<[string, ToolRunKind]>([
 		expect(call?.arguments.sort()).toEqual(['aspectRatio', 'imageCount', 'prompt']);
 	});
 
+	test('with Always, a repeated call answers with the same links and says nothing was billed', async () => {
+		const fresh = `${CDN_HOST}/results/reuse-${kind}.png?X-Expires=${Date.now() + 86_400_000}&X-Signature=abc`;
+		const api = nock(API_HOST).post(API_PATH).reply(200, { images: [fresh] });
+		// The reused link is checked (its first bytes read) before the model gets it.
+		const probe = nock(CDN_HOST).get(/reuse-/).reply(200, png(64, 48, 'reused'));
+		const parameters = { ...toolParameters, options: { reuseResults: 'always' } };
+		const args = { prompt: `a red kite over ${kind}` };
+		const first = answerOf((await runAsTool(kind, parameters, args)).call!.observation);
+		expect(first).toMatchObject({ generated: 1, images: [{ url: fresh }] });
+		expect(first.reused).toBeUndefined();
+		expect(api.isDone()).toBe(true);
+
+		const again = answerOf((await runAsTool(kind, parameters, args)).call!.observation);
+		expect(probe.isDone()).toBe(true);
+		expect(again).toEqual({
+			generated: 1,
+			reused: true,
+			images: [{ url: fresh, size: '64x48', mimeType: 'image/png' }],
+			note: expect.stringMatching(
+				/^Nothing was billed for this call: these are the images of an identical earlier call, made at \d{4}-\d\d-\d\dT[\d:.]+Z\. Their links expire about 24 hours after that/,
+			),
+		});
+	});
+
 	test('nothing is downloaded, even with Download Images on; the model gets links, size and type', async () => {
 		const downloads = forbidDownloads();
 		const requests: IDataObject[] = [];

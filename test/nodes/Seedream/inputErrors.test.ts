@@ -104,6 +104,10 @@ const rows: Record<string, Row> = {
 		parameters: { watermark: '={{ "yes" }}' },
 		message: 'Watermark must be true or false, found "yes"',
 	},
+	'an unknown Reuse Identical Results': {
+		parameters: { options: { reuseResults: '={{ "sometimes" }}' } },
+		message: 'Unknown Reuse Identical Results: expected one of retrying, always, never, found "sometimes"',
+	},
 	'no binary property names': {
 		parameters: { referenceImages: 'binary', binaryPropertyNames: ' , ' },
 		items: binary(['data', png()]),

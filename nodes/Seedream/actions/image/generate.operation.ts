@@ -1,105 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { failurePolicy, prepareAll, runAll } from '../batch';
+import { toolRunOf } from '../../helpers/agent/toolRun';
+import { accountId } from '../../helpers/account';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DOWNLOAD_CONCURRENCY } from '../../helpers/constants';
-import { storeImage, type ImageEntry } from '../../helpers/results/downloads';
 import type { AdviceContext } from '../../helpers/errors/errorAdvice';
-import { ApiRequestError, makeFailure } from '../../helpers/errors/failures';
-import { generateImages } from '../../helpers/pacing/generateImages';
-import { readImageInfo } from '../../helpers/binary/imageInfo';
+import { asNodeError } from '../../helpers/errors/nodeErrors';
+import { DEFAULT_MODEL, isModelId, MODELS } from '../../helpers/models';
+import { readExecutionSettings, type ExecutionSettings } from '../../helpers/options';
 import { leaseBudget } from '../../helpers/pacing/accountBudgets';
 import { Limiter } from '../../helpers/pacing/limiter';
-import { DEFAULT_MODEL, isModelId, MODELS } from '../../helpers/models';
-import { readExecutionSettings } from '../../helpers/options';
-import { fileNameFor, imageItems } from '../../helpers/results/outputItems';
-import { buildRequestBody } from '../../helpers/request/requestBody';
-import { parseResponse } from '../../helpers/results/responseParsing';
 import type { RequestPolicy } from '../../helpers/pacing/retryPolicy';
-import { toolAnswer } from '../../helpers/agent/toolAnswer';
-import { toolRunOf, type ToolRun } from '../../helpers/agent/toolRun';
+import { PaidResults } from '../../helpers/reuse/paidResults';
 import { normaliseBaseUrl } from '../../transport';
-import { readRequest, type PreparedRequest } from './generate.parameters';
+import { failurePolicy, prepareAll, runAll } from '../batch';
+import { readRequest } from './generate.parameters';
+import { runRequest } from './generate.request';
 
 export { description } from './generate.description';
-
-/** Sends one prepared request and turns its images into output items. */
-async function runRequest(
-	context: IExecuteFunctions,
-	request: PreparedRequest,
-	baseUrl: string,
-	policy: RequestPolicy,
-	limiters: { items: Limiter; downloads: Limiter },
-	toolRun: ToolRun,
-): Promise<INodeExecutionData[]> {
-	const { downloads } = limiters;
-	// The body (reference images included) is built only once this request has its turn among
-	// the execution's items: memory holds the bodies of `concurrency` requests, not of every
-	// item, and requests join the account's queue in item order.
-	const { body } = await limiters.items.run(async () =>
-		generateImages(
-			context,
-			`${baseUrl}${request.model.path}`,
-			await buildRequestBody(context, request),
-			policy,
-		),
-	);
-	const parsed = parseResponse(body);
-	if ('shapeError' in parsed)
-		throw new ApiRequestError(
-			makeFailure({ code: 'UNEXPECTED_SHAPE', message: parsed.shapeError }),
-		);
-	const { entries, usage } = parsed;
-	const images = entries.filter((entry): entry is ImageEntry => entry.kind !== 'failed');
-	if (images.length === 0) {
-		const failed = entries.find((entry) => entry.kind === 'failed');
-		throw new ApiRequestError(
-			failed?.kind === 'failed'
-				? makeFailure({ statusCode: 400, code: failed.code, message: failed.message })
-				: makeFailure({ code: 'NO_IMAGES', message: 'The API answered without images' }),
-		);
-	}
-
-	const { output } = request;
-	const outcomes = await Promise.all(
-		images.map(async (entry) => {
-			if (!output.downloadImages)
-				return { entry, info: entry.kind === 'inline' ? readImageInfo(entry.bytes) : undefined };
-			const name = (info: { extension: string }) =>
-				fileNameFor(
-					output.fileName,
-					request.itemIndexes[0],
-					entry.index,
-					entries.length,
-					info.extension,
-				);
-			return await storeImage(context, entry, name, policy, downloads);
-		}),
-	);
-	if (output.downloadImages && outcomes.every((outcome) => !outcome.binary)) {
-		throw new ApiRequestError(
-			makeFailure({
-				code: 'NOT_DOWNLOADED',
-				message: `Seedream generated ${images.length} image(s), but none could be downloaded: ${outcomes[0].downloadError}`,
-				paidLinks: images.flatMap((image) => (image.kind === 'url' ? [image.url] : [])),
-			}),
-		);
-	}
-	if (toolRun) return [toolAnswer(request, outcomes, entries)];
-	return imageItems(
-		{
-			itemIndexes: request.itemIndexes,
-			prompt: request.prompt,
-			width: request.size.width,
-			height: request.size.height,
-			binaryPropertyOutput: output.binaryPropertyOutput,
-			downloadImages: output.downloadImages,
-			inputJson: output.includeInputJson ? context.getInputData()[request.itemIndexes[0]].json : {},
-		},
-		outcomes,
-		entries,
-		usage,
-	);
-}
 
 /**
  * Image → Generate for the whole batch: every request is read and checked before the first is
@@ -110,8 +27,17 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
-	const settings = readExecutionSettings(this);
 	const toolRun = toolRunOf(this);
+	let settings: ExecutionSettings;
+	try {
+		settings = readExecutionSettings(this);
+	} catch (error) {
+		throw asNodeError(this.getNode(), error, 0, {
+			timeoutSeconds: 0,
+			modelName: '',
+			forModel: toolRun !== undefined,
+		});
+	}
 	const onFailure = failurePolicy(this, toolRun);
 	const groups = settings.combineItems
 		? [items.map((_, index) => index)]
@@ -136,7 +62,9 @@ export async function execute(
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = normaliseBaseUrl(credentials.baseUrl || DEFAULT_BASE_URL);
 	// Every execution in this process using the same account shares its rate budget.
-	const lease = leaseBudget(baseUrl, String(credentials.apiKey ?? ''), settings.concurrency);
+	const account = accountId(baseUrl, String(credentials.apiKey ?? ''));
+	const lease = leaseBudget(account, settings.concurrency);
+	const paid = PaidResults.open(this, settings.reuseResults, account);
 	const policy: RequestPolicy = {
 		timeoutMs: settings.timeoutSeconds * 1000,
 		maxRetries: settings.maxRetries,
@@ -144,28 +72,37 @@ export async function execute(
 		budget: lease.budget,
 		signal: this.getExecutionCancelSignal(),
 	};
-	const limiters = {
-		items: new Limiter(settings.concurrency),
-		downloads: new Limiter(DOWNLOAD_CONCURRENCY),
+	const run = {
+		context: this,
+		baseUrl,
+		policy,
+		toolRun,
+		paid,
+		limiters: {
+			items: new Limiter(settings.concurrency),
+			downloads: new Limiter(DOWNLOAD_CONCURRENCY),
+		},
 	};
+	let failed = true;
 	try {
-		return await runAll(
+		const output = await runAll(
 			this,
 			prepared,
 			groups,
-			async (request, stopped) =>
+			async (request, batch) =>
 				await runRequest(
-					this,
+					{ ...run, batch, policy: { ...policy, isStopped: batch.stopped } },
 					request,
-					baseUrl,
-					{ ...policy, isStopped: stopped },
-					limiters,
-					toolRun,
 				),
 			adviceFor,
 			onFailure,
 		);
+		failed = false;
+		return output;
 	} finally {
+		// The node fails: what it paid for goes with the execution, for n8n's Retry to reuse.
+		if (failed) paid.keepForRetry();
 		lease.release();
+		this.logger.info(paid.summary());
 	}
 }

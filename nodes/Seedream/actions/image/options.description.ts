@@ -102,6 +102,33 @@ export const options: INodeProperties = {
 				'Whether to retry when the request timed out, the connection was lost after it was sent, or the answer was unreadable. The API may already have generated and billed those images, so a retry can pay for them twice.',
 		},
 		{
+			displayName: 'Reuse Identical Results',
+			name: 'reuseResults',
+			type: 'options',
+			default: 'retrying',
+			options: [
+				{
+					name: 'Only When Retrying',
+					value: 'retrying',
+					description:
+						'When you retry a failed execution, images it already paid for are reused instead of generated again',
+				},
+				{
+					name: 'Always While Links Are Valid',
+					value: 'always',
+					description:
+						'Any identical earlier request (same model, parameters, prompt, reference images and account) is answered with its images while their links are valid, about 24 hours: re-runs in the editor and repeated agent calls cost nothing',
+				},
+				{
+					name: 'Never',
+					value: 'never',
+					description: 'Every run generates, and pays for, new images',
+				},
+			],
+			description:
+				'Whether to answer a request with the images of an identical earlier one instead of paying for new ones. Only the links, sizes and a hash of the request are kept, never the images or the API key. Reused output items carry reused: true.',
+		},
+		{
 			displayName: 'Timeout (Seconds)',
 			name: 'timeout',
 			type: 'number',

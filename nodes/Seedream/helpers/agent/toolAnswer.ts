@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ImageOutcome } from '../results/downloads';
-import { pairedItems } from '../results/outputItems';
+import { pairedItems, type ReuseNote } from '../results/outputItems';
 import type { ResultEntry } from '../results/responseParsing';
 import type { ResolvedSize } from '../request/size';
 
@@ -9,6 +9,7 @@ import type { ResolvedSize } from '../request/size';
 export interface AnswerSource {
 	itemIndexes: number[];
 	size: ResolvedSize;
+	reuse?: ReuseNote;
 }
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -41,6 +42,13 @@ const LINKS_NOTE =
 	'The links expire in about 24 hours: give them to the user as they are. Each image was billed: reuse these links instead of calling again for the same images.';
 
 const FAILED_NOTE = 'Failed images are not billed.';
+
+function reusedNote(generatedAt: number): string {
+	return (
+		`Nothing was billed for this call: these are the images of an identical earlier call, made at ${new Date(generatedAt).toISOString()}. ` +
+		'Their links expire about 24 hours after that: give them to the user as they are.'
+	);
+}
 
 function inlineNote(count: number): string {
 	return (
@@ -78,10 +86,13 @@ export function toolAnswer(
 	const inline = outcomes.filter(({ entry }) => entry.kind === 'inline').length;
 	const json: IDataObject = { generated: outcomes.length, images };
 	if (failed.length) json.failed = failed;
+	const reusedFrom =
+		source.reuse && 'reusedFrom' in source.reuse ? source.reuse.reusedFrom : undefined;
+	if (reusedFrom !== undefined) json.reused = true;
 	const notes = [
-		failed.length ? FAILED_NOTE : '',
+		failed.length && reusedFrom === undefined ? FAILED_NOTE : '',
 		inline ? inlineNote(inline) : '',
-		inline < outcomes.length ? LINKS_NOTE : '',
+		reusedFrom !== undefined ? reusedNote(reusedFrom) : inline < outcomes.length ? LINKS_NOTE : '',
 	];
 	json.note = notes.filter(Boolean).join(' ');
 	return { json, pairedItem: pairedItems(source.itemIndexes) };

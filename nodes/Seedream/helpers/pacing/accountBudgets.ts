@@ -1,5 +1,4 @@
 import { AccountBudget, type BudgetState } from './accountBudget';
-import { accountId } from '../account';
 
 /**
  * One rate budget per account in this n8n process (main or worker): module state, so every
@@ -20,14 +19,14 @@ function forgetIdle(): void {
 	for (const [id, budget] of budgets) if (budget.isIdle(now)) budgets.delete(id);
 }
 
-export function leaseBudget(baseUrl: string, apiKey: string, concurrency: number): BudgetLease {
+/** `account` is the account's id (account.ts): base URL and key hash, never the key. */
+export function leaseBudget(account: string, concurrency: number): BudgetLease {
 	forgetIdle();
-	const id = accountId(baseUrl, apiKey);
-	let budget = budgets.get(id);
+	let budget = budgets.get(account);
 	if (budget) budget.widen(concurrency);
 	else {
 		budget = new AccountBudget(concurrency);
-		budgets.set(id, budget);
+		budgets.set(account, budget);
 	}
 	budget.users++;
 	const held = budget;

@@ -114,6 +114,19 @@ export async function downloadImage<T>(
 	}
 }
 
+/** A download that failed is reported on its image, not thrown: the image was paid for. */
+async function reported(
+	entry: ImageEntry,
+	attempt: () => Promise<ImageOutcome>,
+): Promise<ImageOutcome> {
+	return await attempt().catch((error: unknown) => {
+		if (error instanceof ApiRequestError && error.failure.code !== 'CANCELLED') {
+			return { entry, downloadError: error.message };
+		}
+		return Promise.reject(error);
+	});
+}
+
 /**
  * Stores one generated image as n8n binary data: inline bytes as they are, a link downloaded
  * and streamed into n8n's binary storage (the image never sits whole in memory). A link that
@@ -151,11 +164,30 @@ export async function storeImage(
 	};
 	return await downloads.run(
 		async () =>
-			await downloadImage(context, entry.url, policy, store).catch((error: unknown) => {
-				if (error instanceof ApiRequestError && error.failure.code !== 'CANCELLED') {
-					return { entry, downloadError: error.message };
-				}
-				return Promise.reject(error);
-			}),
+			await reported(entry, async () => await downloadImage(context, entry.url, policy, store)),
+	);
+}
+
+/**
+ * Checks that a link still serves an image, reading only its first bytes: what a reused link
+ * must pass when the node hands out links without downloading them. Says the image's format
+ * and size on the way.
+ */
+export async function probeImage(
+	context: IExecuteFunctions,
+	entry: ImageEntry & { kind: 'url' },
+	policy: RequestPolicy,
+	downloads: Limiter,
+): Promise<ImageOutcome> {
+	const look = async (download: Peeked): Promise<ImageOutcome> => {
+		download.stream?.destroy();
+		const info = readImageInfo(download.head);
+		return info
+			? { entry, info }
+			: { entry, downloadError: 'The image link returned something that is not an image' };
+	};
+	return await downloads.run(
+		async () =>
+			await reported(entry, async () => await downloadImage(context, entry.url, policy, look)),
 	);
 }

@@ -13,7 +13,15 @@ export interface ItemSource {
 	binaryPropertyOutput: string;
 	downloadImages: boolean;
 	inputJson: IDataObject;
+	/** How the answer was had, when not simply paid for now. */
+	reuse?: ReuseNote;
 }
+
+/**
+ * An answer reused from an identical earlier request (when it was generated), or a reuse that
+ * fell back to generating because the earlier links no longer downloaded (why).
+ */
+export type ReuseNote = { reusedFrom: number } | { fallback: string };
 
 export function pairedItems(itemIndexes: number[]): IPairedItemData | IPairedItemData[] {
 	return itemIndexes.length === 1
@@ -73,6 +81,12 @@ export function imageItems(
 		if (usage) json.usage = usage;
 		if (failed.length) json.failedImages = failed;
 		if (downloadError) json.downloadError = downloadError;
+		if (source.reuse && 'reusedFrom' in source.reuse) {
+			json.reused = true;
+			json.generatedAt = new Date(source.reuse.reusedFrom).toISOString();
+		} else if (source.reuse) {
+			json.reuseFallback = source.reuse.fallback;
+		}
 		if (!source.downloadImages && entry.kind === 'inline') {
 			json.note =
 				'The API returned this image inline; turn on Download Images to get it as binary data';

@@ -75,6 +75,7 @@ describe('readExecutionSettings', () => {
 			maxRetries: 4,
 			timeoutSeconds: 900,
 			retryUncertain: false,
+			reuseResults: 'retrying',
 		});
 	});
 
@@ -86,6 +87,7 @@ describe('readExecutionSettings', () => {
 				'options.maxRetries': -2,
 				'options.timeout': 120.7,
 				'options.retryUncertain': true,
+				'options.reuseResults': 'always',
 			},
 		]);
 		expect(readExecutionSettings(context)).toEqual({
@@ -94,6 +96,7 @@ describe('readExecutionSettings', () => {
 			maxRetries: 0,
 			timeoutSeconds: 120,
 			retryUncertain: true,
+			reuseResults: 'always',
 		});
 	});
 
@@ -101,5 +104,19 @@ describe('readExecutionSettings', () => {
 		const { context, askedItems } = fakeContext([{ 'options.concurrency': 2 }, { 'options.concurrency': 9 }]);
 		expect(readExecutionSettings(context).concurrency).toBe(2);
 		expect(new Set(askedItems)).toEqual(new Set([0]));
+	});
+});
+
+describe('reuseResults', () => {
+	test.each(['retrying', 'always', 'never'])('%s is taken as it is', (mode) => {
+		const { context } = fakeContext([{ 'options.reuseResults': mode }]);
+		expect(readExecutionSettings(context).reuseResults).toBe(mode);
+	});
+
+	test('anything else is refused, quoting what was found', () => {
+		const { context } = fakeContext([{ 'options.reuseResults': 'sometimes' }]);
+		expect(() => readExecutionSettings(context)).toThrow(
+			'Unknown Reuse Identical Results: expected one of retrying, always, never, found "sometimes"',
+		);
 	});
 });

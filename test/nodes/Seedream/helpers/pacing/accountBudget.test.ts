@@ -5,6 +5,7 @@
 import { sleep } from 'n8n-workflow';
 
 import { AccountBudget } from '../../../../../nodes/Seedream/helpers/pacing/accountBudget';
+import { accountId } from '../../../../../nodes/Seedream/helpers/account';
 import { budgetStates, leaseBudget } from '../../../../../nodes/Seedream/helpers/pacing/accountBudgets';
 import { sha256 } from '../../../../support/system';
 
@@ -134,10 +135,10 @@ describe('the account budget', () => {
 
 describe('one budget per account in the process', () => {
 	test('the same base URL and key share one budget, named by a hash of the key, never the key', () => {
-		const a = leaseBudget('http://api.test', 'sk-key-one', 4);
-		const b = leaseBudget('http://api.test', 'sk-key-one', 4);
-		const other = leaseBudget('http://api.test', 'sk-key-two', 4);
-		const elsewhere = leaseBudget('http://proxy.test', 'sk-key-one', 4);
+		const a = leaseBudget(accountId('http://api.test', 'sk-key-one'), 4);
+		const b = leaseBudget(accountId('http://api.test', 'sk-key-one'), 4);
+		const other = leaseBudget(accountId('http://api.test', 'sk-key-two'), 4);
+		const elsewhere = leaseBudget(accountId('http://proxy.test', 'sk-key-one'), 4);
 		expect(b.budget).toBe(a.budget);
 		expect(other.budget).not.toBe(a.budget);
 		expect(elsewhere.budget).not.toBe(a.budget);
@@ -155,17 +156,17 @@ describe('one budget per account in the process', () => {
 	});
 
 	test('a budget with a Retry-After still running outlives its executions, then is forgotten', async () => {
-		const lease = leaseBudget('http://api.test', 'sk-held', 4);
+		const lease = leaseBudget(accountId('http://api.test', 'sk-held'), 4);
 		lease.budget.onRateLimited(Date.now(), 100);
 		lease.release();
 		lease.release(); // twice is harmless
 		expect(budgetStates()).toEqual([expect.objectContaining({ users: 0, queued: 0 })]);
 		// The next execution of the account still honours the hold.
-		const again = leaseBudget('http://api.test', 'sk-held', 4);
+		const again = leaseBudget(accountId('http://api.test', 'sk-held'), 4);
 		expect(again.budget).toBe(lease.budget);
 		again.release();
 		await sleep(150);
-		leaseBudget('http://other.test', 'sk-other', 1).release();
+		leaseBudget(accountId('http://other.test', 'sk-other'), 1).release();
 		expect(budgetStates()).toEqual([]);
 	});
 });

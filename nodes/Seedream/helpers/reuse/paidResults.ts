@@ -1,0 +1,180 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ReuseMode } from '../options';
+import type { ParsedResponse, ResultEntry } from '../results/responseParsing';
+import { linkExpiresAt } from './linkExpiry';
+import { requestKey } from './requestKey';
+import {
+	addResult,
+	emptyShelf,
+	entriesOf,
+	readShelf,
+	removeResult,
+	resultId,
+	validResults,
+	type Shelf,
+	type StoredResult,
+} from './shelf';
+
+/** A reused link must go on working for a while after the node hands it on. */
+export const SAFETY_MARGIN_MS = 60 * 60 * 1000;
+/** Results kept per node in an execution's node context and in the workflow's static data. */
+export const MAX_STORED_RESULTS = 300;
+/** Results kept in this process's memory, for every workflow and account together. */
+export const MAX_REMEMBERED_RESULTS = 1000;
+/** The field of the node context and of the static data that holds the shelf. */
+export const SHELF_FIELD = 'paidResults';
+
+/** Paid results this process made: module state, shared by every execution it runs. */
+const memory: Shelf = emptyShelf();
+
+/** A result taken off a shelf for one request. */
+export interface Reused {
+	key: string;
+	result: StoredResult;
+	entries: ResultEntry[];
+}
+
+interface Stores {
+	/** This execution's node context: n8n stores it with the execution, and a Retry carries it. */
+	execution: IDataObject;
+	/** The workflow's static data for this node, with Always; saved after non-manual runs. */
+	workflow?: IDataObject;
+	/** Whether this run may write the static data (a Retry starts without it: n8n would overwrite it). */
+	writeWorkflow: boolean;
+}
+
+/**
+ * The paid results one run of the node may reuse, and what it adds for later runs:
+ * - every run (but with Never) keeps what it paid for; if the node fails, that goes into the
+ *   execution's node context, which n8n stores with the failed execution and hands to its
+ *   Retry — on this n8n or after a restart, on whichever queue-mode worker runs it;
+ * - a Retry (and, with Always, every run) looks there first; with Always also in this process's
+ *   memory (editor runs, agent calls) and in the workflow's static data (production runs);
+ * - requests that are identical within one run never share a result: each takes its own, so
+ *   ten items with one prompt still give ten images.
+ */
+export class PaidResults {
+	readonly counts = { billed: 0, reused: 0, fallbacks: 0 };
+
+	private readonly handedOut = new Set<string>();
+
+	private readonly made: Array<[string, StoredResult]> = [];
+
+	private constructor(
+		private readonly mode: ReuseMode,
+		private readonly lookups: boolean,
+		private readonly account: string,
+		private readonly stores: Stores,
+	) {}
+
+	static open(context: IExecuteFunctions, mode: ReuseMode, account: string): PaidResults {
+		const retrying = context.getMode() === 'retry';
+		const always = mode === 'always';
+		return new PaidResults(mode, always || (mode === 'retrying' && retrying), account, {
+			execution: context.getContext('node'),
+			workflow: always ? context.getWorkflowStaticData('node') : undefined,
+			writeWorkflow: always && !retrying,
+		});
+	}
+
+	/** The request's hash, or undefined when results are neither kept nor reused. */
+	keyOf(url: string, body: Buffer): string | undefined {
+		return this.mode === 'never' ? undefined : requestKey(this.account, url, body);
+	}
+
+	private shelves(): Shelf[] {
+		const shelves = [readShelf(this.stores.execution[SHELF_FIELD])];
+		if (this.mode === 'always') {
+			shelves.push(memory, readShelf(this.stores.workflow?.[SHELF_FIELD]));
+		}
+		return shelves;
+	}
+
+	/** A valid result of an identical earlier request that this run has not handed out yet. */
+	find(key: string | undefined, now = Date.now()): Reused | undefined {
+		if (!key || !this.lookups) return undefined;
+		for (const shelf of this.shelves()) {
+			const result = validResults(shelf, key, now).find(
+				(candidate) => !this.handedOut.has(resultId(candidate)),
+			);
+			if (result) {
+				this.handedOut.add(resultId(result));
+				this.counts.reused += result.links.length;
+				return { key, result, entries: entriesOf(result) };
+			}
+		}
+		return undefined;
+	}
+
+	/** Counts a paid answer and keeps its links; inline images cannot be kept, only counted. */
+	remember(key: string | undefined, answer: ParsedResponse, now = Date.now()): void {
+		const images = answer.entries.filter((entry) => entry.kind !== 'failed');
+		this.counts.billed += images.length;
+		if (!key || images.some((entry) => entry.kind !== 'url')) return;
+		const links = images.flatMap((entry) => (entry.kind === 'url' ? [entry] : []));
+		const validUntil =
+			Math.min(...links.map((link) => linkExpiresAt(link.url, now))) - SAFETY_MARGIN_MS;
+		if (links.length === 0 || validUntil <= now) return;
+		const failed = answer.entries.flatMap((entry) =>
+			entry.kind === 'failed'
+				? [
+						entry.code
+							? { index: entry.index, code: entry.code, message: entry.message }
+							: { index: entry.index, message: entry.message },
+					]
+				: [],
+		);
+		const result: StoredResult = {
+			generatedAt: now,
+			validUntil,
+			count: answer.entries.length,
+			links: links.map(({ index, url }) => ({ index, url })),
+			...(failed.length ? { failed } : {}),
+			...(answer.usage ? { usage: answer.usage } : {}),
+		};
+		this.handedOut.add(resultId(result));
+		this.made.push([key, result]);
+		if (this.mode !== 'always') return;
+		addResult(memory, key, result, now, MAX_REMEMBERED_RESULTS);
+		this.updateWorkflowShelf((shelf) => addResult(shelf, key, result, now, MAX_STORED_RESULTS));
+	}
+
+	/** A reused result whose links no longer download: off every shelf, so nothing tries it again. */
+	forget({ key, result }: Reused): void {
+		const id = resultId(result);
+		this.counts.reused -= result.links.length;
+		this.counts.fallbacks++;
+		removeResult(memory, key, id);
+		this.updateWorkflowShelf((shelf) => removeResult(shelf, key, id));
+		const shelf = readShelf(this.stores.execution[SHELF_FIELD]);
+		if (removeResult(shelf, key, id))
+			this.stores.execution[SHELF_FIELD] = shelf as unknown as IDataObject;
+	}
+
+	/** The node is failing: what this run paid for goes with the execution, for its Retry. */
+	keepForRetry(now = Date.now()): void {
+		if (this.made.length === 0) return;
+		const shelf = readShelf(this.stores.execution[SHELF_FIELD]);
+		for (const [key, result] of this.made) addResult(shelf, key, result, now, MAX_STORED_RESULTS);
+		this.stores.execution[SHELF_FIELD] = shelf as unknown as IDataObject;
+	}
+
+	private updateWorkflowShelf(change: (shelf: Shelf) => unknown): void {
+		const { workflow } = this.stores;
+		if (!workflow || !this.stores.writeWorkflow) return;
+		const shelf = readShelf(workflow[SHELF_FIELD]);
+		change(shelf);
+		// Assigned, not changed in place, so that n8n sees the change and saves it.
+		workflow[SHELF_FIELD] = shelf as unknown as IDataObject;
+	}
+
+	/** The run's line in n8n's log: what was billed, what was reused. */
+	summary(): string {
+		const { billed, reused, fallbacks } = this.counts;
+		const fellBack = fallbacks
+			? `; ${fallbacks} earlier result(s) no longer downloaded and were generated again`
+			: '';
+		return `Seedream: ${billed} image(s) generated and billed, ${reused} reused from identical earlier requests${fellBack}`;
+	}
+}
