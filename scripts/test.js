@@ -9,15 +9,16 @@
 //   6. faults      jest: the node through n8n-core's engine against the emulator over real
 //                  HTTP on 127.0.0.1 (fault suite, shared rate budget, 500-item soak)
 //   7. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
-//                  headless against the emulator
+//                  headless against the emulator; never paying twice (a failed execution
+//                  retried through n8n's REST API, after a restart, on the other queue worker)
 //   8. agent       jest: the node as a tool of n8n's AI Agent (3.1 and 2.2) in that real n8n,
 //                  the model a scripted OpenAI-compatible mock, the API the emulator
 //   9. e2e-queue   jest: the same package in n8n 2.41.1 in queue mode (Redis, PostgreSQL, a
 //                  main and two workers), production executions through webhooks, compared
 //                  with a single n8n (skipped, with what to start, where no Redis or
 //                  PostgreSQL answers; a failure in CI, which always has them)
-//  10. e2e-1x      jest: the examples and key behaviours of the e2e suite on n8n 1.123.81, the
-//                  last 1.x
+//  10. e2e-1x      jest: the examples and key behaviours of the e2e suite, and the reuse
+//                  suite, on n8n 1.123.81, the last 1.x
 //  11. editor      jest + playwright-core: the same packed package in n8n's editor, driven in a
 //                  real Chromium (Debian's; skipped, with the install command, when missing)
 // Ends with one plain line "N passed, M failed" counting every test of every step, or
@@ -70,7 +71,13 @@ const steps = [
 		run: () =>
 			runJest(
 				'e2e-1x',
-				['-c', 'jest.e2e.config.js', '--runInBand', 'test/e2e/seedream.e2e.test.js'],
+				[
+					'-c',
+					'jest.e2e.config.js',
+					'--runInBand',
+					'test/e2e/seedream.e2e.test.js',
+					'test/e2e/reuse.e2e.test.js',
+				],
 				{ SEEDREAM_N8N_VERSION: N8N_VERSIONS.latest1x },
 			),
 	},

@@ -18,11 +18,11 @@ import {
 
 /** A reused link must go on working for a while after the node hands it on. */
 export const SAFETY_MARGIN_MS = 60 * 60 * 1000;
-/** Results kept per node in an execution's node context and in the workflow's static data. */
+/** Results kept per node in an execution's node context. */
 export const MAX_STORED_RESULTS = 300;
 /** Results kept in this process's memory, for every workflow and account together. */
 export const MAX_REMEMBERED_RESULTS = 1000;
-/** The field of the node context and of the static data that holds the shelf. */
+/** The field of the node context that holds the shelf. */
 export const SHELF_FIELD = 'paidResults';
 
 /** Paid results this process made: module state, shared by every execution it runs. */
@@ -35,24 +35,19 @@ export interface Reused {
 	entries: ResultEntry[];
 }
 
-interface Stores {
-	/** This execution's node context: n8n stores it with the execution, and a Retry carries it. */
-	execution: IDataObject;
-	/** The workflow's static data for this node, with Always; saved after non-manual runs. */
-	workflow?: IDataObject;
-	/** Whether this run may write the static data (a Retry starts without it: n8n would overwrite it). */
-	writeWorkflow: boolean;
-}
-
 /**
  * The paid results one run of the node may reuse, and what it adds for later runs:
  * - every run (but with Never) keeps what it paid for; if the node fails, that goes into the
  *   execution's node context, which n8n stores with the failed execution and hands to its
  *   Retry — on this n8n or after a restart, on whichever queue-mode worker runs it;
  * - a Retry (and, with Always, every run) looks there first; with Always also in this process's
- *   memory (editor runs, agent calls) and in the workflow's static data (production runs);
+ *   memory (editor runs, agent calls, production runs on the same main or worker);
  * - requests that are identical within one run never share a result: each takes its own, so
  *   ten items with one prompt still give ten images.
+ *
+ * The workflow's static data is not used: in n8n 2.41.1 a Retry and a queue-mode worker start
+ * without it and save whatever they end with over the stored one, so writing there would erase
+ * the state of the workflow's trigger (a Schedule Trigger keeps its rules there).
  */
 export class PaidResults {
 	readonly counts = { billed: 0, reused: 0, fallbacks: 0 };
@@ -65,17 +60,13 @@ export class PaidResults {
 		private readonly mode: ReuseMode,
 		private readonly lookups: boolean,
 		private readonly account: string,
-		private readonly stores: Stores,
+		/** This execution's node context: n8n stores it with the execution; a Retry carries it. */
+		private readonly execution: IDataObject,
 	) {}
 
 	static open(context: IExecuteFunctions, mode: ReuseMode, account: string): PaidResults {
-		const retrying = context.getMode() === 'retry';
-		const always = mode === 'always';
-		return new PaidResults(mode, always || (mode === 'retrying' && retrying), account, {
-			execution: context.getContext('node'),
-			workflow: always ? context.getWorkflowStaticData('node') : undefined,
-			writeWorkflow: always && !retrying,
-		});
+		const lookups = mode === 'always' || (mode === 'retrying' && context.getMode() === 'retry');
+		return new PaidResults(mode, lookups, account, context.getContext('node'));
 	}
 
 	/** The request's hash, or undefined when results are neither kept nor reused. */
@@ -84,11 +75,8 @@ export class PaidResults {
 	}
 
 	private shelves(): Shelf[] {
-		const shelves = [readShelf(this.stores.execution[SHELF_FIELD])];
-		if (this.mode === 'always') {
-			shelves.push(memory, readShelf(this.stores.workflow?.[SHELF_FIELD]));
-		}
-		return shelves;
+		const execution = readShelf(this.execution[SHELF_FIELD]);
+		return this.mode === 'always' ? [execution, memory] : [execution];
 	}
 
 	/** A valid result of an identical earlier request that this run has not handed out yet. */
@@ -135,9 +123,7 @@ export class PaidResults {
 		};
 		this.handedOut.add(resultId(result));
 		this.made.push([key, result]);
-		if (this.mode !== 'always') return;
-		addResult(memory, key, result, now, MAX_REMEMBERED_RESULTS);
-		this.updateWorkflowShelf((shelf) => addResult(shelf, key, result, now, MAX_STORED_RESULTS));
+		if (this.mode === 'always') addResult(memory, key, result, now, MAX_REMEMBERED_RESULTS);
 	}
 
 	/** A reused result whose links no longer download: off every shelf, so nothing tries it again. */
@@ -146,27 +132,16 @@ export class PaidResults {
 		this.counts.reused -= result.links.length;
 		this.counts.fallbacks++;
 		removeResult(memory, key, id);
-		this.updateWorkflowShelf((shelf) => removeResult(shelf, key, id));
-		const shelf = readShelf(this.stores.execution[SHELF_FIELD]);
-		if (removeResult(shelf, key, id))
-			this.stores.execution[SHELF_FIELD] = shelf as unknown as IDataObject;
+		const shelf = readShelf(this.execution[SHELF_FIELD]);
+		if (removeResult(shelf, key, id)) this.execution[SHELF_FIELD] = shelf as unknown as IDataObject;
 	}
 
 	/** The node is failing: what this run paid for goes with the execution, for its Retry. */
 	keepForRetry(now = Date.now()): void {
 		if (this.made.length === 0) return;
-		const shelf = readShelf(this.stores.execution[SHELF_FIELD]);
+		const shelf = readShelf(this.execution[SHELF_FIELD]);
 		for (const [key, result] of this.made) addResult(shelf, key, result, now, MAX_STORED_RESULTS);
-		this.stores.execution[SHELF_FIELD] = shelf as unknown as IDataObject;
-	}
-
-	private updateWorkflowShelf(change: (shelf: Shelf) => unknown): void {
-		const { workflow } = this.stores;
-		if (!workflow || !this.stores.writeWorkflow) return;
-		const shelf = readShelf(workflow[SHELF_FIELD]);
-		change(shelf);
-		// Assigned, not changed in place, so that n8n sees the change and saves it.
-		workflow[SHELF_FIELD] = shelf as unknown as IDataObject;
+		this.execution[SHELF_FIELD] = shelf as unknown as IDataObject;
 	}
 
 	/** The run's line in n8n's log: what was billed, what was reused. */

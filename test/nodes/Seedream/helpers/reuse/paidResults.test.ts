@@ -4,14 +4,14 @@ import type { ReuseMode } from '../../../../../nodes/Seedream/helpers/options';
 import type { ParsedResponse } from '../../../../../nodes/Seedream/helpers/results/responseParsing';
 import { PaidResults, SAFETY_MARGIN_MS, SHELF_FIELD } from '../../../../../nodes/Seedream/helpers/reuse/paidResults';
 
-/** What n8n gives the node: its mode, the execution's node context, the workflow's static data. */
-function execution(mode: WorkflowExecuteMode, context: IDataObject = {}, staticData: IDataObject = {}) {
+/** What n8n gives the node: its mode and the execution's node context. */
+function execution(mode: WorkflowExecuteMode, context: IDataObject = {}) {
 	const fake = {
 		getMode: () => mode,
 		getContext: () => context,
-		getWorkflowStaticData: () => staticData,
-	} as unknown as IExecuteFunctions;
-	return { fake, context, staticData };
+		getWorkflowStaticData: () => ({}),
+	} as unknown as IExecuteFunctions & { getWorkflowStaticData: () => IDataObject };
+	return { fake, context };
 }
 
 let accounts = 0;
@@ -25,8 +25,8 @@ const answer = (...urls: string[]): ParsedResponse => ({
 const body = Buffer.from('{"prompt":"a kite"}');
 const URL_45 = 'https://api.test/v3/seedream-4.5';
 
-function open(mode: WorkflowExecuteMode, reuse: ReuseMode, account: string, context?: IDataObject, staticData?: IDataObject) {
-	const run = execution(mode, context, staticData);
+function open(mode: WorkflowExecuteMode, reuse: ReuseMode, account: string, context?: IDataObject) {
+	const run = execution(mode, context);
 	return { paid: PaidResults.open(run.fake, reuse, account), ...run };
 }
 
@@ -40,7 +40,6 @@ describe('PaidResults', () => {
 		expect(first.context[SHELF_FIELD]).toBeUndefined();
 		first.paid.keepForRetry();
 		expect(first.context[SHELF_FIELD]).toBeDefined();
-		expect(first.staticData).toEqual({});
 
 		// The same context in a run that is not a Retry: not looked at.
 		expect(open('manual', 'retrying', account, first.context).paid.find(key)).toBeUndefined();
@@ -73,19 +72,14 @@ describe('PaidResults', () => {
 		expect(run.paid.summary()).toBe('Seedream: 2 image(s) generated and billed, 0 reused from identical earlier requests');
 	});
 
-	test('Always finds results of other runs in this process and in the static data', () => {
+	test('Always finds the results of other runs in this process', () => {
 		const account = newAccount();
 		const first = open('manual', 'always', account);
 		const key = first.paid.keyOf(URL_45, body)!;
 		first.paid.remember(key, answer(link('m')));
-		// A manual run: n8n does not save static data, but the process remembers.
-		expect(open('manual', 'always', account).paid.find(key)?.result.links[0].url).toMatch(/m\.png/);
-
-		// A production run on another process (a worker): only the static data has it.
-		const stored = JSON.parse(JSON.stringify(first.staticData)) as IDataObject;
-		expect(Object.keys((stored[SHELF_FIELD] as IDataObject).results as IDataObject)).toEqual([key]);
-		const elsewhere = open('webhook', 'always', newAccount(), {}, stored);
-		expect(elsewhere.paid.find(key)).toBeDefined();
+		expect(open('webhook', 'always', account).paid.find(key)?.result.links[0].url).toMatch(/m\.png/);
+		// Only with Always: the default looks in the failed execution's context, on a Retry.
+		expect(open('retry', 'retrying', account).paid.find(key)).toBeUndefined();
 	});
 
 	test('another account never sees the results', () => {
@@ -97,11 +91,15 @@ describe('PaidResults', () => {
 		expect(theirs.paid.find(theirs.paid.keyOf(URL_45, body))).toBeUndefined();
 	});
 
-	test('a Retry with Always reads the static data but never writes it', () => {
-		const staticData: IDataObject = {};
-		const run = open('retry', 'always', newAccount(), {}, staticData);
-		run.paid.remember(run.paid.keyOf(URL_45, body), answer(link('r')));
-		expect(staticData).toEqual({});
+	test('the workflow\'s static data is never read or written', () => {
+		const run = open('trigger', 'always', newAccount());
+		run.fake.getWorkflowStaticData = () => {
+			throw new Error('static data touched');
+		};
+		const again = PaidResults.open(run.fake, 'always', newAccount());
+		again.remember(again.keyOf(URL_45, body), answer(link('r')));
+		again.keepForRetry();
+		expect(again.find(again.keyOf(URL_45, body))).toBeUndefined();
 	});
 
 	test('inline images and links that expire too soon are counted, not kept', () => {
@@ -142,17 +140,16 @@ describe('PaidResults', () => {
 	test('a result whose links died is forgotten everywhere and counted as a fallback', () => {
 		const account = newAccount();
 		const context: IDataObject = {};
-		const staticData: IDataObject = {};
-		const first = open('webhook', 'always', account, context, staticData);
+		const first = open('webhook', 'always', account, context);
 		const key = first.paid.keyOf(URL_45, body)!;
 		first.paid.remember(key, answer(link('dead')));
 		first.paid.keepForRetry();
-		const second = open('webhook', 'always', account, context, staticData);
+		const second = open('webhook', 'always', account, context);
 		const reused = second.paid.find(key)!;
 		second.paid.forget(reused);
 		expect(second.paid.counts).toEqual({ billed: 0, reused: 0, fallbacks: 1 });
-		expect(JSON.stringify([context, staticData])).not.toContain('dead.png');
-		expect(open('webhook', 'always', account, context, staticData).paid.find(key)).toBeUndefined();
+		expect(JSON.stringify(context)).not.toContain('dead.png');
+		expect(open('webhook', 'always', account, context).paid.find(key)).toBeUndefined();
 		expect(second.paid.summary()).toBe(
 			'Seedream: 0 image(s) generated and billed, 0 reused from identical earlier requests; 1 earlier result(s) no longer downloaded and were generated again',
 		);
