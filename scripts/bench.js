@@ -10,6 +10,9 @@
 // The burst section (scripts/bench-burst.js) starts 20 and 40 webhook executions at once against
 // the rate-limited API, in a single n8n and in queue mode, beside the HTTP Request node.
 //
+// The reuse section (scripts/bench-reuse.js): what the Retry of a failed execution pays for,
+// node against HTTP chain, and what the lookup of earlier results adds to a request.
+//
 //   ITEMS=20 LATENCY_MS=2000 npm run bench          BENCH_ONLY=burst BURSTS=20,40 npm run bench
 const { execFile } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -22,6 +25,7 @@ const { createEmulator } = require('../test/emulator/server');
 const { renderPng } = require('../test/emulator/png');
 const { node, rows, seedream, trigger, workflow } = require('../test/e2e/workflows');
 const { benchCredentials, chainNodes, runBurst, runRestart } = require('./bench-burst');
+const { runReuse } = require('./bench-reuse');
 
 const ROOT = path.resolve(__dirname, '..');
 const ITEMS = Number(process.env.ITEMS || 20);
@@ -187,7 +191,7 @@ async function main() {
 	};
 	const install = await n8n.ensureN8n({ log: progress });
 	const tarball = await n8n.packPackage({ repoDir: ROOT, log: false });
-	// "speed", "ratelimit", "memory" or "burst" (comma-separated) for a quicker look.
+	// "speed", "ratelimit", "memory", "burst" or "reuse" (comma-separated) for a quicker look.
 	const only = process.env.BENCH_ONLY;
 	const wants = (section) => !only || only.split(',').includes(section);
 	try {
@@ -205,6 +209,7 @@ async function main() {
 			round,
 		};
 		if (wants('burst')) await runBurst({ ...bursts, bound: rateLimitBound });
+		if (wants('reuse')) await runReuse({ ...bursts, latencyMs: LATENCY_MS });
 		// Only when asked for by name: it restarts workers on purpose.
 		if (only && only.split(',').includes('restart')) await runRestart(bursts);
 	} finally {

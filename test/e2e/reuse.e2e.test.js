@@ -65,7 +65,7 @@ async function paidDuring(action) {
  * for one, and outputs all five, each image the one its link serves. `between` runs between
  * the two (a restart, a stopped worker); `rest` is the session to retry with.
  */
-async function failThenRetry({ url, hookPath, workflowId, tag, between = async () => {}, session }) {
+async function failThenRetry({ url, hookPath, workflowId, tag, between = async () => {}, session, loadWorkflow = false }) {
 	const rows = fiveRows(tag);
 	const failed = await paidDuring(() => postWebhook(url(), hookPath, { rows }));
 	expect(failed.result.status).toBe(500);
@@ -77,7 +77,7 @@ async function failThenRetry({ url, hookPath, workflowId, tag, between = async (
 
 	const retry = await paidDuring(async () => {
 		// In queue mode the answer of the Retry lacks the run data the worker made: read it back.
-		const retried = await rest.retry(last.id);
+		const retried = await rest.retry(last.id, { loadWorkflow });
 		return await rest.waitForExecution(retried.id);
 	});
 	expect(retry.paid).toBe(1);
@@ -146,8 +146,11 @@ describe(`one n8n ${VERSION}`, () => {
 		expect(instance.server.stdout).toContain('Seedream: 1 image(s) generated and billed, 4 reused from identical earlier requests');
 	});
 
-	test('… also when n8n restarts between the failure and the Retry', async () => {
+	test('… also when n8n restarts between the failure and the Retry (with the currently saved workflow)', async () => {
+		await rest();
+		await instance.waitForWebhooks(hooks);
 		await failThenRetry({
+			loadWorkflow: true,
 			url: () => instance.server.url,
 			hookPath: 'reuse-restart',
 			workflowId: ids.restart,

@@ -90,6 +90,7 @@ describe('a Retry of a failed execution reuses what it paid for', () => {
 		const kept = JSON.stringify(failed.contextData);
 		expect(kept).toContain('/files/');
 		expect(kept).not.toContain(EMULATOR_KEY);
+		expect(kept).not.toContain('lark'); // the prompt is in the hash only
 		expect(kept).not.toMatch(/iVBOR/); // no PNG as base64
 		const shelf = (failed.contextData?.['node:Seedream'] as IDataObject).paidResults as IDataObject;
 		const results = Object.values(shelf.results as IDataObject) as IDataObject[][];
