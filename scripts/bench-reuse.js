@@ -19,7 +19,11 @@ const ROOT = path.resolve(__dirname, '..');
 const ROWS = ['red', 'blue', 'green', '[fault:illegal-prompt*1] grey', 'gold'];
 
 const splitRows = () =>
-	node('Rows', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} });
+	node('Rows', 'n8n-nodes-base.splitOut', 1, {
+		fieldToSplitOut: 'body.rows',
+		include: 'noOtherFields',
+		options: {},
+	});
 
 function flows(baseUrl) {
 	return {
@@ -44,7 +48,8 @@ async function failAndRetry({ emulator, instance, rest, hook, workflowId, tag })
 	emulator.reset();
 	const rows = ROWS.map((colour) => ({ prompt: `${colour} ${tag}` }));
 	const failed = await postWebhook(instance.server.url, hook, { rows });
-	if (failed.status !== 500) throw new Error(`${hook}: expected the run to fail, got ${failed.status}`);
+	if (failed.status !== 500)
+		throw new Error(`${hook}: expected the run to fail, got ${failed.status}`);
 	const paidFirst = emulator.stats().generated;
 	const [last] = await rest.executions(workflowId);
 	const retried = await rest.retry(last.id);
@@ -69,19 +74,34 @@ function medianMs(fn, rounds) {
  * then search the execution's kept results (300, the most kept) and the process's memory.
  */
 function lookupCost() {
-	const { PaidResults, MAX_STORED_RESULTS, SHELF_FIELD } = require(path.join(ROOT, 'dist/nodes/Seedream/helpers/reuse/paidResults.js'));
+	const { PaidResults, MAX_STORED_RESULTS, SHELF_FIELD } = require(
+		path.join(ROOT, 'dist/nodes/Seedream/helpers/reuse/paidResults.js'),
+	);
 	const results = {};
 	for (let n = 0; n < MAX_STORED_RESULTS; n++) {
 		results[n.toString(16).padStart(64, '0')] = [
-			{ generatedAt: Date.now(), validUntil: Date.now() + 3_600_000, count: 1, links: [{ index: 0, url: `https://cdn.test/${n}.png?X-Expires=1` }] },
+			{
+				generatedAt: Date.now(),
+				validUntil: Date.now() + 3_600_000,
+				count: 1,
+				links: [{ index: 0, url: `https://cdn.test/${n}.png?X-Expires=1` }],
+			},
 		];
 	}
 	const context = { [SHELF_FIELD]: { version: 1, results } };
 	const fake = { getMode: () => 'retry', getContext: () => context };
 	const paid = PaidResults.open(fake, 'always', 'https://api.highwayapi.ai 0123');
 	const url = 'https://api.highwayapi.ai/v3/seedream-4.5';
-	const text = Buffer.from(JSON.stringify({ prompt: 'a red kite over a beach at dawn, product shot', size: '2K', watermark: true }));
-	const reference = Buffer.from(`${text.toString().slice(0, -1)},"image":["data:image/png;base64,${Buffer.alloc(5 * 1024 * 1024, 7).toString('base64')}"]}`);
+	const text = Buffer.from(
+		JSON.stringify({
+			prompt: 'a red kite over a beach at dawn, product shot',
+			size: '2K',
+			watermark: true,
+		}),
+	);
+	const reference = Buffer.from(
+		`${text.toString().slice(0, -1)},"image":["data:image/png;base64,${Buffer.alloc(5 * 1024 * 1024, 7).toString('base64')}"]}`,
+	);
 	const look = (body) => () => paid.find(paid.keyOf(url, body));
 	return { text: medianMs(look(text), 201), reference5mb: medianMs(look(reference), 21) };
 }
@@ -98,20 +118,49 @@ async function requestMs(baseUrl, key) {
 	return performance.now() - started;
 }
 
-async function runReuse({ emulator, baseUrl, key, install, tarball, latencyMs, print, progress, round }) {
-	const instance = await n8n.createInstance({ install, binaryMode: 'filesystem', tarball, log: false });
+async function runReuse({
+	emulator,
+	baseUrl,
+	key,
+	install,
+	tarball,
+	latencyMs,
+	print,
+	progress,
+	round,
+}) {
+	const instance = await n8n.createInstance({
+		install,
+		binaryMode: 'filesystem',
+		tarball,
+		log: false,
+	});
 	try {
 		await instance.importCredentials(benchCredentials(baseUrl, key));
 		const all = flows(baseUrl);
 		const names = Object.keys(all);
-		const ids = Object.fromEntries((await instance.importWorkflows(names.map((name) => all[name]))).map((id, n) => [names[n], id]));
+		const ids = Object.fromEntries(
+			(await instance.importWorkflows(names.map((name) => all[name]))).map((id, n) => [
+				names[n],
+				id,
+			]),
+		);
 		for (const id of Object.values(ids)) await instance.publishWorkflow(id);
 		await instance.startServer();
 		await instance.waitForWebhooks(['reuse-bench-node', 'reuse-bench-http']);
 		const rest = await restSession(instance.server.url);
 		for (const name of names) {
-			progress(`reuse: ${name}: five rows, the fourth refused once; then the executions list's Retry`);
-			const paid = await failAndRetry({ emulator, instance, rest, hook: `reuse-bench-${name === 'node' ? 'node' : 'http'}`, workflowId: ids[name], tag: name });
+			progress(
+				`reuse: ${name}: five rows, the fourth refused once; then the executions list's Retry`,
+			);
+			const paid = await failAndRetry({
+				emulator,
+				instance,
+				rest,
+				hook: `reuse-bench-${name === 'node' ? 'node' : 'http'}`,
+				workflowId: ids[name],
+				tag: name,
+			});
 			print(`reuse_first_run_generations_${name}`, paid.first);
 			print(`reuse_retry_generations_${name}`, paid.retry);
 			print(`reuse_total_generations_${name}`, paid.first + paid.retry);
@@ -119,7 +168,9 @@ async function runReuse({ emulator, baseUrl, key, install, tarball, latencyMs, p
 	} finally {
 		await instance.cleanup();
 	}
-	progress(`reuse: one generation request at ${latencyMs} ms latency, and the lookup before each request`);
+	progress(
+		`reuse: one generation request at ${latencyMs} ms latency, and the lookup before each request`,
+	);
 	emulator.reset();
 	emulator.configure({ latencyMs });
 	const request = await requestMs(baseUrl, key);

@@ -23,17 +23,24 @@ const queueSkipped = !services.ok && !process.env.CI;
 
 /** Five rows; the API refuses the fourth once, as a content filter refuses a row the user then fixes. */
 const fiveRows = (tag) =>
-	['red', 'blue', 'green', '[fault:illegal-prompt*1] grey', 'gold'].map((colour) => ({ prompt: `${colour} ${tag}` }));
+	['red', 'blue', 'green', '[fault:illegal-prompt*1] grey', 'gold'].map((colour) => ({
+		prompt: `${colour} ${tag}`,
+	}));
 
 /** Webhook → one item per row → Seedream (all five at once) → Crypto (the stored image's hash). */
 const retryFlow = (hookPath) =>
 	workflow(`reuse: retry (${hookPath})`, [
 		webhook(hookPath),
-		node('Rows', 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'body.rows', include: 'noOtherFields', options: {} }),
+		node('Rows', 'n8n-nodes-base.splitOut', 1, {
+			fieldToSplitOut: 'body.rows',
+			include: 'noOtherFields',
+			options: {},
+		}),
 		seedream({ prompt: '={{ $json.prompt }}', options: { concurrency: 5 } }),
 		hashBinary(),
 	]);
-const byHand = (name, parameters) => workflow(`reuse: ${name}`, [trigger(), seedream(parameters), hashBinary()]);
+const byHand = (name, parameters) =>
+	workflow(`reuse: ${name}`, [trigger(), seedream(parameters), hashBinary()]);
 const always = { reuseResults: 'always' };
 
 let emulator;
@@ -45,7 +52,12 @@ beforeAll(async () => {
 	const baseUrl = await emulator.start();
 	await n8n.ensureN8n({ log, version: VERSION });
 	tarball = await n8n.packPackage({ repoDir: ROOT, log: false });
-	credential = { id: 'highway-emulator', name: 'HighwayAPI account', type: 'highwayApi', data: { apiKey: KEY, baseUrl } };
+	credential = {
+		id: 'highway-emulator',
+		name: 'HighwayAPI account',
+		type: 'highwayApi',
+		data: { apiKey: KEY, baseUrl },
+	};
 });
 
 afterAll(async () => {
@@ -65,7 +77,15 @@ async function paidDuring(action) {
  * for one, and outputs all five, each image the one its link serves. `between` runs between
  * the two (a restart, a stopped worker); `rest` is the session to retry with.
  */
-async function failThenRetry({ url, hookPath, workflowId, tag, between = async () => {}, session, loadWorkflow = false }) {
+async function failThenRetry({
+	url,
+	hookPath,
+	workflowId,
+	tag,
+	between = async () => {},
+	session,
+	loadWorkflow = false,
+}) {
 	const rows = fiveRows(tag);
 	const failed = await paidDuring(() => postWebhook(url(), hookPath, { rows }));
 	expect(failed.result.status).toBe(500);
@@ -91,7 +111,9 @@ async function failThenRetry({ url, hookPath, workflowId, tag, between = async (
 		expect(hashes[index]).toBe(sha256(served));
 	}
 	// The reused links are the ones the failed run paid for.
-	const paidIds = emulator.requests.filter((request) => request.status === 200).flatMap((request) => request.imageIds);
+	const paidIds = emulator.requests
+		.filter((request) => request.status === 200)
+		.flatMap((request) => request.imageIds);
 	for (const item of images) expect(paidIds.some((id) => item.json.url.includes(id))).toBe(true);
 	expect(JSON.stringify(retry.result)).not.toContain(KEY);
 	return { failedId: last.id, retry: retry.result };
@@ -104,7 +126,11 @@ describe(`one n8n ${VERSION}`, () => {
 		retry: retryFlow('reuse-retry'),
 		restart: retryFlow('reuse-restart'),
 		always: byHand('always', { prompt: 'a brass lantern at dusk', options: always }),
-		changed: byHand('always, watermark off', { prompt: 'a brass lantern at dusk', watermark: false, options: always }),
+		changed: byHand('always, watermark off', {
+			prompt: 'a brass lantern at dusk',
+			watermark: false,
+			options: always,
+		}),
 		expired: byHand('always, links revoked', { prompt: 'a glass whale', options: always }),
 		headless: byHand('always, headless', { prompt: 'a tin robot', options: always }),
 		byDefault: byHand('default', { prompt: 'a mossy stone' }),
@@ -119,7 +145,12 @@ describe(`one n8n ${VERSION}`, () => {
 	};
 
 	beforeAll(async () => {
-		instance = await n8n.createInstance({ binaryMode: 'filesystem', tarball, log, version: VERSION });
+		instance = await n8n.createInstance({
+			binaryMode: 'filesystem',
+			tarball,
+			log,
+			version: VERSION,
+		});
 		await instance.importCredentials([credential]);
 		const names = Object.keys(flows);
 		const imported = await instance.importWorkflows(names.map((name) => flows[name]));
@@ -136,14 +167,24 @@ describe(`one n8n ${VERSION}`, () => {
 		expect(first.result.ok).toBe(true);
 		const second = await paidDuring(() => instance.execute(ids.headless));
 		expect([first.paid, second.paid]).toEqual([1, 1]);
-		expect(second.result.stdout).toContain('Seedream: 1 image(s) generated and billed, 0 reused from identical earlier requests');
+		expect(second.result.stdout).toContain(
+			'Seedream: 1 image(s) generated and billed, 0 reused from identical earlier requests',
+		);
 	});
 
 	test('a Retry of a failed execution pays for the refused image only, and outputs all five', async () => {
 		await rest();
 		await instance.waitForWebhooks(hooks);
-		await failThenRetry({ url: () => instance.server.url, hookPath: 'reuse-retry', workflowId: ids.retry, tag: 'kite', session: rest });
-		expect(instance.server.stdout).toContain('Seedream: 1 image(s) generated and billed, 4 reused from identical earlier requests');
+		await failThenRetry({
+			url: () => instance.server.url,
+			hookPath: 'reuse-retry',
+			workflowId: ids.retry,
+			tag: 'kite',
+			session: rest,
+		});
+		expect(instance.server.stdout).toContain(
+			'Seedream: 1 image(s) generated and billed, 4 reused from identical earlier requests',
+		);
 	});
 
 	test('… also when n8n restarts between the failure and the Retry (with the currently saved workflow)', async () => {
@@ -195,9 +236,10 @@ describe(`one n8n ${VERSION}`, () => {
 		expect(fallback.result[0].binary.data.mimeType).toBe('image/png');
 	});
 
-	test('the workflow\'s static data is left alone (a Retry or a queue worker would save over it)', async () => {
+	test("the workflow's static data is left alone (a Retry or a queue worker would save over it)", async () => {
 		const api = await rest();
-		for (const name of ['headless', 'always', 'retry']) expect((await api.get(`workflows/${ids[name]}`)).staticData ?? null).toBeNull();
+		for (const name of ['headless', 'always', 'retry'])
+			expect((await api.get(`workflows/${ids[name]}`)).staticData ?? null).toBeNull();
 	});
 
 	test.each([
@@ -212,42 +254,54 @@ describe(`one n8n ${VERSION}`, () => {
 	});
 });
 
-(queueSkipped ? describe.skip : describe)('queue mode: a main and two workers, Redis and PostgreSQL', () => {
-	let cluster;
-	let workflowId;
+(queueSkipped ? describe.skip : describe)(
+	'queue mode: a main and two workers, Redis and PostgreSQL',
+	() => {
+		let cluster;
+		let workflowId;
 
-	beforeAll(async () => {
-		if (!services.ok) throw new Error(`CI needs Redis and PostgreSQL: ${services.missing.join('; ')}`);
-		cluster = await createQueueCluster({ tarball, workers: 2, concurrency: 5, log, version: VERSION });
-		await cluster.instance.importCredentials([credential]);
-		[workflowId] = await cluster.instance.importWorkflows([retryFlow('reuse-queue')]);
-		await cluster.start([workflowId]);
-		await cluster.instance.waitForWebhooks(['reuse-queue']);
-	});
-
-	afterAll(async () => {
-		await cluster?.cleanup();
-	});
-
-	test('the Retry runs on the other worker and pays for the refused image only', async () => {
-		let session;
-		let survivor;
-		const { failedId, retry } = await failThenRetry({
-			url: () => cluster.url,
-			hookPath: 'reuse-queue',
-			workflowId,
-			tag: 'owl',
-			session: async () => (session ??= await restSession(cluster.url)),
-			// The worker that ran the failure stops, so the other one must take the Retry.
-			between: async (failed) => {
-				const ran = cluster.executionsByWorker().findIndex((ids) => ids.includes(failed));
-				expect(ran).toBeGreaterThanOrEqual(0);
-				await cluster.instance.stopWorker(cluster.instance.workers[ran]);
-				[survivor] = cluster.instance.workers;
-			},
+		beforeAll(async () => {
+			if (!services.ok)
+				throw new Error(`CI needs Redis and PostgreSQL: ${services.missing.join('; ')}`);
+			cluster = await createQueueCluster({
+				tarball,
+				workers: 2,
+				concurrency: 5,
+				log,
+				version: VERSION,
+			});
+			await cluster.instance.importCredentials([credential]);
+			[workflowId] = await cluster.instance.importWorkflows([retryFlow('reuse-queue')]);
+			await cluster.start([workflowId]);
+			await cluster.instance.waitForWebhooks(['reuse-queue']);
 		});
-		expect(survivor.stdout).toContain(`Worker started execution ${retry.id} `);
-		expect(survivor.stdout).not.toContain(`Worker started execution ${failedId} `);
-		expect(survivor.stdout).toContain('Seedream: 1 image(s) generated and billed, 4 reused from identical earlier requests');
-	});
-});
+
+		afterAll(async () => {
+			await cluster?.cleanup();
+		});
+
+		test('the Retry runs on the other worker and pays for the refused image only', async () => {
+			let session;
+			let survivor;
+			const { failedId, retry } = await failThenRetry({
+				url: () => cluster.url,
+				hookPath: 'reuse-queue',
+				workflowId,
+				tag: 'owl',
+				session: async () => (session ??= await restSession(cluster.url)),
+				// The worker that ran the failure stops, so the other one must take the Retry.
+				between: async (failed) => {
+					const ran = cluster.executionsByWorker().findIndex((ids) => ids.includes(failed));
+					expect(ran).toBeGreaterThanOrEqual(0);
+					await cluster.instance.stopWorker(cluster.instance.workers[ran]);
+					[survivor] = cluster.instance.workers;
+				},
+			});
+			expect(survivor.stdout).toContain(`Worker started execution ${retry.id} `);
+			expect(survivor.stdout).not.toContain(`Worker started execution ${failedId} `);
+			expect(survivor.stdout).toContain(
+				'Seedream: 1 image(s) generated and billed, 4 reused from identical earlier requests',
+			);
+		});
+	},
+);

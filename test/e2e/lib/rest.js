@@ -49,14 +49,18 @@ async function restSession(url, owner = OWNER) {
 	const setup = await call('POST', 'owner/setup', owner);
 	if (setup.status !== 200 && !/already/i.test(setup.text))
 		throw new Error(`owner setup: ${setup.status} ${setup.text.slice(0, 300)}`);
-	const login = await call('POST', 'login', { emailOrLdapLoginId: owner.email, password: owner.password });
+	const login = await call('POST', 'login', {
+		emailOrLdapLoginId: owner.email,
+		password: owner.password,
+	});
 	if (login.status !== 200) throw new Error(`login: ${login.status} ${login.text.slice(0, 300)}`);
 	const cookie = login.headers.get('set-cookie').split(';')[0];
 
 	/** The `data` of a 200 answer; anything else throws with the answer. */
 	const data = async (method, route, body) => {
 		const answer = await call(method, route, body, cookie);
-		if (answer.status !== 200) throw new Error(`${method} /rest/${route}: ${answer.status} ${answer.text.slice(0, 500)}`);
+		if (answer.status !== 200)
+			throw new Error(`${method} /rest/${route}: ${answer.status} ${answer.text.slice(0, 500)}`);
 		return answer.json.data;
 	};
 
@@ -95,7 +99,10 @@ async function restSession(url, owner = OWNER) {
 		},
 		/** The workflow's executions, newest first (summaries, without run data). */
 		async executions(workflowId) {
-			const list = await data('GET', `executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+			const list = await data(
+				'GET',
+				`executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`,
+			);
 			return list.results ?? list;
 		},
 		/** The executions list's Retry; resolves the finished retry with its run data. */
