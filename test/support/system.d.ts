@@ -5,6 +5,11 @@ export function readRepoFile(path: string): string;
 export function writeRepoFile(path: string, text: string): void;
 export function writeDocs(): boolean;
 export function sha256(text: string): string;
+export function runRepoScript(
+	script: string,
+	args?: string[],
+	options?: { env?: Record<string, string | undefined>; input?: string },
+): Promise<{ code: number | null; output: string }>;
 
 /** A node:stream Readable in byte mode, as the tests drive it. */
 export interface ByteStream extends ReadableBody {

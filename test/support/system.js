@@ -1,4 +1,5 @@
 // What linted test code may not import itself (node built-ins), in one small module.
+const { spawn } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const { mkdtempSync, readFileSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -20,6 +21,23 @@ module.exports = {
 	 * A byte stream like an HTTP response body, holding `chunks` and, with `end`, its end; the test
 	 * feeds it more with push(chunk), ends it with push(null) and breaks it with destroy(error).
 	 */
+	/**
+	 * Runs a script of the repository with Node.js, `input` on its standard input; resolves its
+	 * exit code and output. Asynchronous, so that an emulator in this process can answer it.
+	 */
+	runRepoScript: (script, args = [], { env = {}, input = '' } = {}) =>
+		new Promise((resolve, reject) => {
+			const child = spawn(process.execPath, [join(ROOT, script), ...args], {
+				cwd: ROOT,
+				env: { ...process.env, ...env },
+			});
+			let output = '';
+			child.stdout.on('data', (chunk) => (output += chunk));
+			child.stderr.on('data', (chunk) => (output += chunk));
+			child.on('error', reject);
+			child.on('close', (code) => resolve({ code, output }));
+			child.stdin.end(input);
+		}),
 	byteStream: (chunks = [], { end = true } = {}) => {
 		const stream = new Readable({ read() {} });
 		for (const chunk of chunks) stream.push(chunk);

@@ -1,0 +1,25 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+export interface LiveCase {
+	id: string;
+	/** The model's id, or null for a platform request (the credential test). */
+	model: string | null;
+	kind: 'node' | 'raw';
+	what: string;
+	/** The most images the case can be billed for. */
+	maxImages: number;
+	parameters?: INodeParameters;
+	request?: { method: 'GET' | 'POST'; path: string; body?: Record<string, unknown> };
+}
+
+interface ModelLike {
+	id: string;
+	path: string;
+	presets: Record<string, unknown>;
+}
+
+export function liveCases(models: Record<string, ModelLike>): LiveCase[];
+export function caseFor(models: Record<string, ModelLike>, fixture: { case: string; model: string | null }): LiveCase | undefined;
+export function smallestPreset(model: ModelLike): string;
+export const REFERENCE: Buffer;
+export const DEFAULT_MODEL: string;
