@@ -4,12 +4,11 @@
  * through a recording proxy to the API, its output checked, its exchange saved (redacted).
  * Stops before a case that could take the run past the cap of billed images.
  */
-import { writeFileSync } from 'fs';
-
 import { MODELS } from '../../nodes/Seedream/helpers/models';
 import { liveCases } from './cases';
 import { createRecordingProxy, fixturePath, secretsIn, toFixture, writeFixture, type Exchange } from './recorder';
 import { runCase, storedImages } from './runCase';
+import { writeText } from '../support/system';
 import { liveSettings } from './settings';
 
 const settings = liveSettings();
@@ -18,7 +17,7 @@ const done: Array<{ case: string; model: string | null; file?: string; billed: n
 let billed = 0;
 
 afterAll(() => {
-	if (settings.summaryFile) writeFileSync(settings.summaryFile, JSON.stringify({ billed, cases: done }, null, 2));
+	if (settings.summaryFile) writeText(settings.summaryFile, JSON.stringify({ billed, cases: done }, null, 2));
 });
 
 test.each(cases.map((liveCase) => [`${liveCase.model ?? 'platform'} ${liveCase.id}`, liveCase] as const))(

@@ -3,6 +3,8 @@ import type { ReadableBody } from '../../nodes/Seedream/helpers/binary/streams';
 export function makeTempDir(prefix: string): string;
 export function readRepoFile(path: string): string;
 export function writeRepoFile(path: string, text: string): void;
+export function readText(path: string): string;
+export function writeText(path: string, text: string): void;
 export function writeDocs(): boolean;
 export function sha256(text: string): string;
 export function runRepoScript(

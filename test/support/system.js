@@ -13,6 +13,9 @@ module.exports = {
 	/** A file of the repository, by its path from the top. */
 	readRepoFile: (path) => readFileSync(join(ROOT, path), 'utf8'),
 	writeRepoFile: (path, text) => writeFileSync(join(ROOT, path), text),
+	/** Any file, by its absolute path. */
+	readText: (path) => readFileSync(path, 'utf8'),
+	writeText: (path, text) => writeFileSync(path, text),
 	/** Whether the run was asked to rewrite generated documentation (npm run readme:models). */
 	writeDocs: () => process.env.SEEDREAM_WRITE_DOCS === '1',
 	/** SHA-256 of a string's UTF-8 bytes, as hex: Node's own, to check the node's. */
