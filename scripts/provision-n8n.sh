@@ -3,27 +3,35 @@
 # Node 24 and n8n (pinned) from the npm registry, in a cache outside the work tree, reused when
 # present. Prints progress on stderr and, last on stdout, the folder that holds it.
 #
-#   scripts/provision-n8n.sh [VERSION]   VERSION: 2.41.1 (default, pinned) or 1.123.81 (latest 1.x)
+#   scripts/provision-n8n.sh [VERSION]   VERSION: the pinned 2.x (default) or the latest 1.x, as
+#                                        scripts/n8n-versions.json names them
 #   SEEDREAM_N8N_CACHE   cache root (default: ~/.cache/n8n-nodes-seedream)
 #
 # Why each step (measured on these machines, see the README's Development section):
 # - n8n 2.x needs Node >= 24; the registry's `node` package ships it.
-# - n8n 2.41.1 is pinned: 2.41.3 depends on a version the registry does not have.
+# - n8n 2.41.3 as published names 21 internal packages (@n8n/*, n8n-core …) at versions the
+#   registry never received; n8n-versions.json's `overrides` take each one's newest published
+#   version (2.41.1's), so its server is 2.41.3's and its execution engine (n8n-core) 2.41.1's.
 # - `--ignore-scripts`: a plain install fails in a Kafka package that downloads zlib.
 # - sqlite3 is rebuilt from source against Node 24's headers (its prebuilt download is
 #   unreachable); isolated-vm ships a Node 24 prebuild.
 # - n8n 1.x: its `xlsx` dependency is a tarball on a host we cannot reach; an npm `overrides`
-#   entry points it at the registry's 0.18.5. Its expression engine (isolated-vm 6) needs
+#   entry (n8n-versions.json) points it at the registry's 0.18.5. Its expression engine (isolated-vm 6) needs
 #   Node >= 22, so it runs on the same Node 24 (about 6 min to install).
 set -euo pipefail
 
 # The pinned version, the default; the first argument picks another tested one.
-N8N_VERSION=2.41.1
-N8N_VERSION=${1:-$N8N_VERSION}
+VERSIONS_FILE="$(cd "$(dirname "$0")" && pwd)/n8n-versions.json"
+versions() { node -e "const v = require(process.argv[1]); process.stdout.write(String(eval(process.argv[2])))" "$VERSIONS_FILE" "$1"; }
+PINNED=$(versions v.pinned)
+LATEST_1X=$(versions v.latest1x)
+N8N_VERSION=${1:-$PINNED}
 case "$N8N_VERSION" in
-  2.41.1|1.123.81) ;;
-  *) printf '[provision-n8n] FAILED: n8n %s is not a version this project tests (2.41.1, 1.123.81)\n' "$N8N_VERSION" >&2; exit 1 ;;
+  "$PINNED"|"$LATEST_1X") ;;
+  *) printf '[provision-n8n] FAILED: n8n %s is not a version this project tests (%s, %s)\n' "$N8N_VERSION" "$PINNED" "$LATEST_1X" >&2; exit 1 ;;
 esac
+# npm overrides for a version whose published dependencies do not install as they are.
+OVERRIDES=$(versions "JSON.stringify(v.overrides['$N8N_VERSION'] ?? {})")
 NODE_MAJOR=24
 CACHE_ROOT=${SEEDREAM_N8N_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-seedream}
 TARGET="$CACHE_ROOT/n8n-$N8N_VERSION-node$NODE_MAJOR"
@@ -67,7 +75,7 @@ say "    node $(node --version)"
 
 say "2/4 installing n8n $N8N_VERSION without install scripts (2.x about 3 min, 1.x about 6 min; 2.9 GB)"
 (cd "$WORK/n8n" && npm init -y >/dev/null && \
-  { [ "${N8N_VERSION%%.*}" != 1 ] || npm pkg set overrides.xlsx=0.18.5; } && \
+  npm pkg set "overrides=$OVERRIDES" --json && \
   npm install "${npm_quiet[@]}" --ignore-scripts "n8n@$N8N_VERSION" >&2) &
 installer=$!
 # npm is silent for minutes here: say that it is still going.

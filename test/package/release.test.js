@@ -21,7 +21,9 @@ const CI = '.github/workflows/ci.yml';
 const PUBLISH = '.github/workflows/publish.yml';
 const LIVE = '.github/workflows/live.yml';
 const MARKER = '<!-- auto-changelog-above -->';
-const N8N_VERSION = /^N8N_VERSION=(\S+)$/m.exec(read('scripts/provision-n8n.sh'))[1];
+// The one place the tested n8n versions are set.
+const PINS = JSON.parse(read('scripts/n8n-versions.json'));
+const N8N_VERSION = PINS.pinned;
 // Every n8n the e2e steps run on, as the harness names them (the pinned one must be the script's).
 const { N8N_VERSIONS } = require('../e2e/lib/n8n');
 const ENGINES_FLOOR = /^>=(\d+\.\d+)$/.exec(pkg.engines.node)?.[1];
@@ -106,14 +108,14 @@ test('CI runs `bash .ci/run` on each Node.js line engines admits, with Redis, Po
 	assert.deepEqual(postgres.ports, ['127.0.0.1:5432:5432']);
 	assert.equal(postgres.env.POSTGRES_HOST_AUTH_METHOD, 'trust');
 
-	// The cache is the folder scripts/provision-n8n.sh installs into, keyed by the script (its pins).
+	// The cache is the folder scripts/provision-n8n.sh installs into, keyed by the script and its pins.
 	assert.match(
 		read('scripts/provision-n8n.sh'),
 		/CACHE_ROOT=\$\{SEEDREAM_N8N_CACHE:-\$\{XDG_CACHE_HOME:-\$HOME\/\.cache\}\/n8n-nodes-seedream\}/,
 	);
 	const cache = stepUsing(job, 'actions/cache');
 	assert.equal(cache.with.path, '~/.cache/n8n-nodes-seedream');
-	assert.match(cache.with.key, /hashFiles\('scripts\/provision-n8n\.sh'\)/);
+	assert.match(cache.with.key, /hashFiles\('scripts\/provision-n8n\.sh', 'scripts\/n8n-versions\.json'\)/);
 	const chromium = job.steps.find((step) => /chromium/i.test(step.name ?? ''));
 	assert.match(chromium.run, /apt-get install -y chromium/);
 	assert.match(chromium.run, /\/usr\/bin\/chromium --version/);
@@ -191,6 +193,17 @@ test('live.yml: weekly and on demand, verify:live with the secret, the recording
 	assert.ok(job.steps.indexOf(send) < job.steps.indexOf(check), 'recorded, then checked');
 	for (const step of job.steps.slice(1)) assert.match(step.if ?? '', /env\.HIGHWAY_API_KEY != ''/, `${step.name ?? step.uses} only with a key`);
 	assert.equal(pkg.scripts['verify:live'], 'node scripts/verify-live.js');
+});
+
+test('npm run n8n:versions: the newest release of each n8n line, beside the pins', () => {
+	const { newestByMajor } = require('../../scripts/n8n-versions');
+	assert.deepEqual(newestByMajor(['1.9.0', '1.10.0', '1.123.81', '2.0.0-rc.1', '2.41.1', '2.41.3', '2.9.0']), {
+		1: '1.123.81',
+		2: '2.41.3',
+	});
+	assert.equal(pkg.scripts['n8n:versions'], 'node scripts/n8n-versions.js');
+	assert.match(PINS.pinned, /^2\.\d+\.\d+$/);
+	assert.match(PINS.latest1x, /^1\.\d+\.\d+$/);
 });
 
 test('a bare npm publish outside GitHub Actions is refused', () => {
@@ -336,7 +349,8 @@ test('README: static badges that match package.json and the tested n8n; the inst
 		text.some((t) => t.startsWith(`license-${pkg.license}-`)),
 		text.join(' | '),
 	);
-	assert.equal(N8N_VERSIONS.pinned, N8N_VERSION, 'the harness and provision-n8n.sh pin one n8n');
+	assert.deepEqual(N8N_VERSIONS, { pinned: PINS.pinned, latest1x: PINS.latest1x }, 'the harness follows n8n-versions.json');
+	assert.match(read('scripts/provision-n8n.sh'), /VERSIONS_FILE=.*n8n-versions\.json/, 'so does provision-n8n.sh');
 	assert.ok(
 		text.some((t) => t.startsWith(`n8n-tested with ${N8N_VERSIONS.latest1x} and ${N8N_VERSION}-`)),
 		text.join(' | '),
