@@ -5,60 +5,30 @@
  * n8n serves. Node built-ins only.
  */
 
-const childProcess = require('node:child_process');
 const http = require('node:http');
 
-const { describeOutput, killGroup, liveGroups } = require('./processes');
+const { describeOutput, hasExited, killGroup, spawnInGroup } = require('./processes');
 
 /**
  * `n8n start` (provisioned `install`) with exactly `env`, in `cwd`, listening on `port`. Resolves
- * { url, pid, child, stdout, stderr, exitPromise, startupMs } once the REST API answers
- * (/healthz answers before its routes exist, so it waits for GET /rest/settings) and the active
- * workflows are activated.
+ * the process (spawnInGroup) with { url, startupMs } once the REST API answers (/healthz answers
+ * before its routes exist, so it waits for GET /rest/settings) and the active workflows are
+ * activated.
  */
 async function startServer({ install, cwd, env, port, timeoutMs }) {
-	const child = childProcess.spawn(install.nodeBin, [install.n8nMain, 'start'], {
-		cwd,
-		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
-	liveGroups.add(child.pid);
-	const out = [];
-	const err = [];
-	child.stdout.on('data', (c) => out.push(c));
-	child.stderr.on('data', (c) => err.push(c));
-	let exited = null;
-	const exitPromise = new Promise((resolve) => {
-		child.on('exit', (code, signal) => {
-			exited = { code, signal };
-			liveGroups.delete(child.pid);
-			resolve(exited);
-		});
-	});
+	const server = spawnInGroup(install.nodeBin, [install.n8nMain, 'start'], { cwd, env });
 	const url = `http://127.0.0.1:${port}`;
+	server.url = url;
+	server.startupMs = null;
 	const started = Date.now();
-	const server = {
-		url,
-		pid: child.pid,
-		child,
-		get stdout() {
-			return Buffer.concat(out).toString('utf8');
-		},
-		get stderr() {
-			return Buffer.concat(err).toString('utf8');
-		},
-		exitPromise,
-		startupMs: null,
-	};
 	while (true) {
-		if (exited) {
+		if (hasExited(server)) {
 			throw new Error(
-				`n8n start exited (${exited.code ?? exited.signal}) before its REST API answered\n${describeOutput(server)}`,
+				`n8n start exited (${server.child.exitCode ?? server.child.signalCode}) before its REST API answered\n${describeOutput(server)}`,
 			);
 		}
 		if (Date.now() - started > timeoutMs) {
-			killGroup(child.pid, 'SIGKILL');
+			killGroup(server.pid, 'SIGKILL');
 			throw new Error(
 				`n8n start: the REST API did not answer within ${timeoutMs} ms\n${describeOutput(server)}`,
 			);
@@ -106,43 +76,21 @@ async function waitForWebhooks(url, paths, { timeoutMs }) {
 
 /**
  * `n8n worker --concurrency=N` (queue mode; provisioned `install`) with exactly `env`, in `cwd`.
- * Resolves { pid, child, stdout, stderr, exitPromise, startupMs } once it says it is ready.
+ * Resolves the process (spawnInGroup) with { startupMs } once it says it is ready.
  */
 async function startWorker({ install, cwd, env, concurrency, timeoutMs }) {
-	const child = childProcess.spawn(
+	const worker = spawnInGroup(
 		install.nodeBin,
 		[install.n8nMain, 'worker', `--concurrency=${concurrency}`],
-		{ cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+		{ cwd, env },
 	);
-	liveGroups.add(child.pid);
-	const out = [];
-	const err = [];
-	child.stdout.on('data', (c) => out.push(c));
-	child.stderr.on('data', (c) => err.push(c));
-	const exitPromise = new Promise((resolve) =>
-		child.on('exit', (code, signal) => {
-			liveGroups.delete(child.pid);
-			resolve({ code, signal });
-		}),
-	);
-	const worker = {
-		pid: child.pid,
-		child,
-		exitPromise,
-		get stdout() {
-			return Buffer.concat(out).toString('utf8');
-		},
-		get stderr() {
-			return Buffer.concat(err).toString('utf8');
-		},
-		startupMs: null,
-	};
+	worker.startupMs = null;
 	const started = Date.now();
 	while (!/n8n worker is now ready/.test(worker.stdout + worker.stderr)) {
-		if (child.exitCode !== null || child.signalCode !== null)
+		if (hasExited(worker))
 			throw new Error(`n8n worker exited before it was ready\n${describeOutput(worker)}`);
 		if (Date.now() - started > timeoutMs) {
-			killGroup(child.pid, 'SIGKILL');
+			killGroup(worker.pid, 'SIGKILL');
 			throw new Error(`n8n worker not ready within ${timeoutMs} ms\n${describeOutput(worker)}`);
 		}
 		await new Promise((r) => setTimeout(r, 200));

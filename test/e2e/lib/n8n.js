@@ -48,11 +48,10 @@ const { N8N_VERSIONS, ensureN8n, installCommunityPackage, packPackage } = requir
 const {
 	describeOutput,
 	getFreePort,
-	killGroup,
-	liveGroups,
 	makeTempDir,
 	processTreeRss,
 	removeTempDir,
+	stopGroup,
 	toLogger,
 } = require('./processes');
 
@@ -373,14 +372,7 @@ class N8nInstance {
 
 	/** Ends a worker: SIGTERM lets it finish its jobs (up to `graceMs`), SIGKILL is a crash. */
 	async stopWorker(worker, { signal = 'SIGTERM', graceMs = 30_000 } = {}) {
-		if (worker.child.exitCode === null && worker.child.signalCode === null) {
-			killGroup(worker.pid, signal);
-			const timer = setTimeout(() => killGroup(worker.pid, 'SIGKILL'), graceMs);
-			await worker.exitPromise;
-			clearTimeout(timer);
-		}
-		killGroup(worker.pid, 'SIGKILL');
-		liveGroups.delete(worker.pid);
+		await stopGroup(worker, { signal, graceMs });
 		this.workers = this.workers.filter((other) => other !== worker);
 		return worker.exitPromise;
 	}
@@ -390,15 +382,7 @@ class N8nInstance {
 		const server = this.server;
 		if (!server) return null;
 		this.server = null;
-		if (server.child.exitCode === null && server.child.signalCode === null) {
-			killGroup(server.pid, 'SIGTERM');
-			const timer = setTimeout(() => killGroup(server.pid, 'SIGKILL'), graceMs);
-			await server.exitPromise;
-			clearTimeout(timer);
-		}
-		killGroup(server.pid, 'SIGKILL'); // leftovers (task runner)
-		liveGroups.delete(server.pid);
-		return server.exitPromise;
+		return stopGroup(server, { graceMs }); // also kills leftovers (task runner)
 	}
 
 	/** Stops the server and removes the temporary folder. */

@@ -202,6 +202,64 @@ function runProcess(
 	});
 }
 
+/**
+ * Starts a long-running command in its own process group (killed when this process exits),
+ * collecting its output. Returns { pid, child, stdout, stderr, exitPromise }: stdout and stderr
+ * read what it printed so far; exitPromise resolves { code, signal }.
+ */
+function spawnInGroup(command, args, { cwd, env }) {
+	installExitHook();
+	const child = childProcess.spawn(command, args, {
+		cwd,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
+	liveGroups.add(child.pid);
+	const out = [];
+	const err = [];
+	child.stdout.on('data', (c) => out.push(c));
+	child.stderr.on('data', (c) => err.push(c));
+	const exitPromise = new Promise((resolve) =>
+		child.on('exit', (code, signal) => {
+			liveGroups.delete(child.pid);
+			resolve({ code, signal });
+		}),
+	);
+	return {
+		pid: child.pid,
+		child,
+		exitPromise,
+		get stdout() {
+			return Buffer.concat(out).toString('utf8');
+		},
+		get stderr() {
+			return Buffer.concat(err).toString('utf8');
+		},
+	};
+}
+
+/** Whether a process from spawnInGroup has exited. */
+function hasExited(proc) {
+	return proc.child.exitCode !== null || proc.child.signalCode !== null;
+}
+
+/**
+ * Ends a process from spawnInGroup: `signal` to its group, SIGKILL after `graceMs`, then SIGKILL
+ * to whatever is left in the group (n8n's task runner). Resolves its exit.
+ */
+async function stopGroup(proc, { signal = 'SIGTERM', graceMs }) {
+	if (!hasExited(proc)) {
+		killGroup(proc.pid, signal);
+		const timer = setTimeout(() => killGroup(proc.pid, 'SIGKILL'), graceMs);
+		await proc.exitPromise;
+		clearTimeout(timer);
+	}
+	killGroup(proc.pid, 'SIGKILL');
+	liveGroups.delete(proc.pid);
+	return proc.exitPromise;
+}
+
 // ---------------------------------------------------------------------------------------------
 // memory sampling
 
@@ -266,8 +324,10 @@ module.exports = {
 	getFreePort,
 	makeTempDir,
 	removeTempDir,
-	liveGroups,
 	killGroup,
 	runProcess,
+	spawnInGroup,
+	hasExited,
+	stopGroup,
 	processTreeRss,
 };
