@@ -1,5 +1,5 @@
 /**
- * End-to-end with n8n's AI Agent: the packed package as a tool of a real n8n 2.41.1's agent,
+ * End-to-end with n8n's AI Agent: the packed package as a tool of the pinned real n8n's agent,
  * the OpenAI Chat Model node pointed at a scripted mock, the tool at the emulator.
  */
 module.exports = {

@@ -1,5 +1,5 @@
 /**
- * End-to-end: the packed package installed into a real n8n 2.41.1 (provisioned by
+ * End-to-end: the packed package installed into the pinned real n8n (provisioned by
  * scripts/provision-n8n.sh), workflows run headless with `n8n execute` against the emulator.
  */
 module.exports = {

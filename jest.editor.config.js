@@ -1,5 +1,5 @@
 /**
- * The editor test: the packed package installed into a real n8n 2.41.1, its editor driven in
+ * The editor test: the packed package installed into the pinned real n8n, its editor driven in
  * Debian's Chromium with playwright-core (skipped when there is no Chromium, see
  * test/editor/lib/chromium.js).
  */

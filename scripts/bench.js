@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: the Seedream node against what a user would build instead, in a real n8n
-// 2.41.1 against the local emulator with injected latency. A benchmark, not a test: it prints
+// (the pinned one) against the local emulator with injected latency. A benchmark, not a test: it prints
 // `name: value` lines. Times come from n8n's own run data (each node's startTime and
 // executionTime), so n8n's start-up does not count.
 //

@@ -50,7 +50,7 @@ async function main() {
 
 	let instance;
 	try {
-		step('Preparing n8n 2.41.1 (installed once into ~/.cache/n8n-nodes-seedream, about 5 minutes the first time)');
+		step(`Preparing n8n ${n8n.N8N_VERSIONS.pinned} (installed once into ~/.cache/n8n-nodes-seedream, about 5 minutes the first time)`);
 		await n8n.ensureN8n({ log: (line) => say(`  ${String(line).trimEnd()}`) });
 
 		step('Building and packing n8n-nodes-seedream');

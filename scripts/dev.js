@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run dev`: the n8n editor (pinned 2.41.1, not n8n@latest) on http://127.0.0.1:5678 with this
+// `npm run dev`: the n8n editor (the pinned version, not n8n@latest) on http://127.0.0.1:5678 with this
 // checkout installed the way users install community nodes (node type n8n-nodes-seedream.seedream,
 // so the examples open unchanged), the emulator on 127.0.0.1:8787, the credential the examples
 // use ("HighwayAPI account") pointing at it, and the examples imported once.

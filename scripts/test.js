@@ -8,12 +8,12 @@
 //   5. emulator    node:test: the API emulator's own self-test
 //   6. faults      jest: the node through n8n-core's engine against the emulator over real
 //                  HTTP on 127.0.0.1 (fault suite, shared rate budget, 500-item soak)
-//   7. e2e         jest: the packed package installed into a real n8n 2.41.1, workflows run
+//   7. e2e         jest: the packed package installed into the pinned real n8n, workflows run
 //                  headless against the emulator; never paying twice (a failed execution
 //                  retried through n8n's REST API, after a restart, on the other queue worker)
 //   8. agent       jest: the node as a tool of n8n's AI Agent (3.1 and 2.2) in that real n8n,
 //                  the model a scripted OpenAI-compatible mock, the API the emulator
-//   9. e2e-queue   jest: the same package in n8n 2.41.1 in queue mode (Redis, PostgreSQL, a
+//   9. e2e-queue   jest: the same package in the pinned n8n in queue mode (Redis, PostgreSQL, a
 //                  main and two workers), production executions through webhooks, compared
 //                  with a single n8n (skipped, with what to start, where no Redis or
 //                  PostgreSQL answers; a failure in CI, which always has them)

@@ -1,4 +1,4 @@
-// The node as a tool of n8n's own AI Agent, in a real n8n 2.41.1: the packed package installed as
+// The node as a tool of n8n's own AI Agent, in the pinned real n8n: the packed package installed as
 // a community package, examples/ai-agent-image-tool.json imported as it is, the OpenAI Chat Model
 // node pointed at a scripted OpenAI-compatible mock (test/e2e/lib/openaiMock.js) and the tool's
 // credential at the HighwayAPI emulator. Both ways n8n runs tools: AI Agent 3.1 (n8n's default;

@@ -1,4 +1,4 @@
-// End-to-end in queue mode: the packed package in n8n 2.41.1 with Redis, PostgreSQL, a main and
+// End-to-end in queue mode: the packed package in the pinned n8n with Redis, PostgreSQL, a main and
 // two workers (concurrency 5), binary data in the mode n8n picks there (`database`), and
 // production executions started through webhooks, as a Webhook or Form trigger starts them.
 // The same webhooks on a single n8n (SQLite, filesystem binary data) must give the same items

@@ -2,7 +2,7 @@
 // the way n8n installs community packages, a credential pointing at the local emulator
 // imported, and workflows (the examples and the ones below) run headless with `n8n execute`.
 // Both binary modes: filesystem (n8n 2.x's default) and in-memory (1.x's default).
-// On the pinned n8n 2.41.1 by default; SEEDREAM_N8N_VERSION=1.123.81 runs the examples and the
+// On the pinned n8n by default; SEEDREAM_N8N_VERSION=1.123.81 runs the examples and the
 // key behaviours (`everyVersion`) on the last n8n 1.x (npm test's e2e-1x step).
 const { createHash, randomBytes } = require('node:crypto');
 const { readFileSync, rmSync } = require('node:fs');

@@ -1,5 +1,5 @@
 // The editor, as a user meets the node: n8n-nodes-seedream packed with `npm pack`, installed into a
-// fresh n8n 2.41.1 as a community package, the HighwayAPI emulator behind the credential, and n8n's
+// fresh pinned n8n as a community package, the HighwayAPI emulator behind the credential, and n8n's
 // editor driven in Debian's Chromium (playwright-core, never a downloaded browser). Without a
 // Chromium the tests are skipped; `npm test` says how to install one.
 //

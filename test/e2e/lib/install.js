@@ -25,7 +25,9 @@ const {
 } = require('./processes');
 
 /** The n8n versions this package is tested on: the pinned 2.x (default) and the last 1.x. */
-const N8N_VERSIONS = { pinned: '2.41.1', latest1x: '1.123.81' };
+/** The n8n versions the suite runs on, from the one place they are set. */
+const { pinned, latest1x } = require('../../../scripts/n8n-versions.json');
+const N8N_VERSIONS = { pinned, latest1x };
 const N8N_VERSION = N8N_VERSIONS.pinned;
 const REPO_DIR = path.resolve(__dirname, '..', '..', '..');
 const PROVISION_SCRIPT = path.join(REPO_DIR, 'scripts', 'provision-n8n.sh');
@@ -36,7 +38,7 @@ const PROVISION_SCRIPT = path.join(REPO_DIR, 'scripts', 'provision-n8n.sh');
 const provisionPromises = new Map(); // version -> Promise<install>
 
 /**
- * Runs scripts/provision-n8n.sh (cached install of Node 24 + n8n `version`, 2.41.1 unless
+ * Runs scripts/provision-n8n.sh (cached install of Node 24 + n8n `version`, the pinned one unless
  * told), streaming its progress to `log`. Returns { dir, nodeBinDir, nodeBin, n8nBin, n8nMain,
  * version, major }. Memoised per process and version.
  */

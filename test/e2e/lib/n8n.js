@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Headless harness around a REAL n8n (2.41.1, pinned) for the end-to-end tests, the demo and the
+ * Headless harness around a REAL n8n (pinned in scripts/n8n-versions.json) for the end-to-end tests, the demo and the
  * benchmark: this file is the n8n instance, and the entry point the callers require. Plain
  * CommonJS, Node built-ins only: it runs under the machine's Node 20 and spawns n8n under the
  * Node 24 that scripts/provision-n8n.sh installs into a cache.
@@ -64,7 +64,7 @@ class N8nInstance {
 	 * @param {object} opts
 	 * @param {'filesystem'|'default'|null} [opts.binaryMode='filesystem']  N8N_DEFAULT_BINARY_DATA_MODE;
 	 *   null leaves it to n8n (`database` in queue mode, as n8n sets it there)
-	 * @param {string} [opts.version]            n8n version (default the pinned 2.41.1)
+	 * @param {string} [opts.version]            n8n version (default the pinned one)
 	 * @param {string} [opts.tarball]            npm-pack tarball installed as a community package
 	 * @param {string|string[]} [opts.customExtensions]  folders for N8N_CUSTOM_EXTENSIONS (type CUSTOM.<name>)
 	 * @param {object} [opts.env]                extra environment (undefined/null values remove a variable)
