@@ -11,6 +11,7 @@ const path = require('node:path');
 const { createEmulator } = require('../emulator/server');
 const { readImageInfo, renderPng } = require('../emulator/png');
 const n8n = require('./lib/n8n');
+const { restSession } = require('./lib/rest');
 const { jpeg } = require('../support/images');
 const { rows, seedream, toFile, trigger, workflow } = require('./workflows');
 
@@ -332,21 +333,10 @@ describe('the credential test, through the n8n editor\'s REST API', () => {
 		const instance = instances.filesystem;
 		const server = await instance.startServer();
 		try {
-			const post = async (route, body, cookie) => {
-				const response = await fetch(`${server.url}/rest/${route}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-					body: JSON.stringify(body),
-				});
-				return { response, body: await response.json() };
-			};
-			const owner = { email: 'owner@example.com', firstName: 'E2e', lastName: 'Owner', password: 'E2ePassw0rd!' };
-			const setup = await post('owner/setup', owner);
-			expect(setup.response.status).toBe(200);
-			const cookie = setup.response.headers.get('set-cookie').split(';')[0];
+			const rest = await restSession(server.url);
 			emulator.reset();
 			const check = async (apiKey, baseUrl) =>
-				(await post('credentials/test', { credentials: { id: 'highway-emulator', name: 'x', type: 'highwayApi', data: { apiKey, baseUrl } } }, cookie)).body.data;
+				await rest.post('credentials/test', { credentials: { id: 'highway-emulator', name: 'x', type: 'highwayApi', data: { apiKey, baseUrl } } });
 			expect(await check(KEY, `${emulator.url}/`)).toEqual({ status: 'OK', message: 'Connection successful!' });
 			expect((await check('not-the-key', emulator.url)).status).toBe('Error');
 			expect(emulator.stats().generated).toBe(0);

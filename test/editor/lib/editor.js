@@ -1,10 +1,12 @@
 'use strict';
-// What a user does in n8n 2.41.1's editor, as playwright-core steps. The selectors are n8n's own
+// What a user does in n8n's editor (2.41.x), as playwright-core steps. The selectors are n8n's own
 // data-test-id attributes (the ones n8n's Playwright suite uses), read from the running editor.
 const fs = require('node:fs');
 const path = require('node:path');
 
 const { chromium, selectors } = require('playwright-core');
+
+const { restSession } = require('../../e2e/lib/rest');
 
 selectors.setTestIdAttribute('data-test-id'); // n8n's attribute; getByTestId() reads it
 
@@ -21,26 +23,16 @@ const LAUNCH_ARGS = [
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const WAIT = 20_000;
 
-/** Creates the owner account through n8n's REST API and returns the login cookie. */
+/** The owner's login cookie (the account made through n8n's REST API), for the browser. */
 async function ownerCookie(url) {
-	const owner = {
+	const { cookie } = await restSession(url, {
 		email: 'owner@example.com',
 		firstName: 'Editor',
 		lastName: 'Test',
 		password: 'Editor-test-1',
-	};
-	const post = (route, body) =>
-		fetch(`${url}/rest/${route}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(body),
-		});
-	const setup = await post('owner/setup', owner);
-	if (!setup.ok) throw new Error(`owner setup: ${setup.status} ${await setup.text()}`);
-	const login = await post('login', { emailOrLdapLoginId: owner.email, password: owner.password });
-	if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`);
-	const [name, value] = login.headers.get('set-cookie').split(';')[0].split('=');
-	return { name, value, url };
+	});
+	const at = cookie.indexOf('=');
+	return { name: cookie.slice(0, at), value: cookie.slice(at + 1), url };
 }
 
 /**
