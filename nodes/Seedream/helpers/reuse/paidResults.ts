@@ -56,13 +56,18 @@ export class PaidResults {
 
 	private readonly made: Array<[string, StoredResult]> = [];
 
+	/** The execution's shelf, read (and checked) once per run. */
+	private readonly kept: Shelf;
+
 	private constructor(
 		private readonly mode: ReuseMode,
 		private readonly lookups: boolean,
 		private readonly account: string,
 		/** This execution's node context: n8n stores it with the execution; a Retry carries it. */
 		private readonly execution: IDataObject,
-	) {}
+	) {
+		this.kept = readShelf(execution[SHELF_FIELD]);
+	}
 
 	static open(context: IExecuteFunctions, mode: ReuseMode, account: string): PaidResults {
 		const lookups = mode === 'always' || (mode === 'retrying' && context.getMode() === 'retry');
@@ -75,8 +80,7 @@ export class PaidResults {
 	}
 
 	private shelves(): Shelf[] {
-		const execution = readShelf(this.execution[SHELF_FIELD]);
-		return this.mode === 'always' ? [execution, memory] : [execution];
+		return this.mode === 'always' ? [this.kept, memory] : [this.kept];
 	}
 
 	/** A valid result of an identical earlier request that this run has not handed out yet. */
@@ -132,16 +136,19 @@ export class PaidResults {
 		this.counts.reused -= result.links.length;
 		this.counts.fallbacks++;
 		removeResult(memory, key, id);
-		const shelf = readShelf(this.execution[SHELF_FIELD]);
-		if (removeResult(shelf, key, id)) this.execution[SHELF_FIELD] = shelf as unknown as IDataObject;
+		if (removeResult(this.kept, key, id)) this.store();
 	}
 
 	/** The node is failing: what this run paid for goes with the execution, for its Retry. */
 	keepForRetry(now = Date.now()): void {
 		if (this.made.length === 0) return;
-		const shelf = readShelf(this.execution[SHELF_FIELD]);
-		for (const [key, result] of this.made) addResult(shelf, key, result, now, MAX_STORED_RESULTS);
-		this.execution[SHELF_FIELD] = shelf as unknown as IDataObject;
+		for (const [key, result] of this.made)
+			addResult(this.kept, key, result, now, MAX_STORED_RESULTS);
+		this.store();
+	}
+
+	private store(): void {
+		this.execution[SHELF_FIELD] = this.kept as unknown as IDataObject;
 	}
 
 	/** The run's line in n8n's log: what was billed, what was reused. */
