@@ -218,8 +218,7 @@ const describeShape = (shape) =>
 	typeof shape === 'string' ? shape : shape.array ? `array of ${shape.array.map(describeShape).join(' | ') || 'nothing'}` : 'object';
 
 /** Where `actual` differs from `recorded` in shape, one line a difference, named by path. */
-function shapeDifferences(recorded, actual, where = 'body') {
-	const a = recorded;
+function shapeDifferences(a, actual, where = 'body') {
 	const differences = [];
 	if (typeof a === 'string' || typeof actual === 'string' || (a.array && !actual.array) || (a.object && !actual.object)) {
 		if (JSON.stringify(a) !== JSON.stringify(actual))

@@ -4,7 +4,7 @@ import { toolRunOf } from '../../helpers/agent/toolRun';
 import { accountId } from '../../helpers/account';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DOWNLOAD_CONCURRENCY } from '../../helpers/constants';
 import type { AdviceContext } from '../../helpers/errors/errorAdvice';
-import { asNodeError } from '../../helpers/errors/nodeErrors';
+import { inputError, type InvalidInput } from '../../helpers/errors/nodeErrors';
 import { DEFAULT_MODEL, isModelId, MODELS } from '../../helpers/models';
 import { readExecutionSettings, type ExecutionSettings } from '../../helpers/options';
 import { leaseBudget } from '../../helpers/pacing/accountBudgets';
@@ -32,11 +32,8 @@ export async function execute(
 	try {
 		settings = readExecutionSettings(this);
 	} catch (error) {
-		throw asNodeError(this.getNode(), error, 0, {
-			timeoutSeconds: 0,
-			modelName: '',
-			forModel: toolRun !== undefined,
-		});
+		// The options are read from the first item; only bad input throws there.
+		throw inputError(this.getNode(), error as InvalidInput, 0, toolRun !== undefined);
 	}
 	const onFailure = failurePolicy(this, toolRun);
 	const groups = settings.combineItems

@@ -79,6 +79,17 @@ export function apiError(
 	return error;
 }
 
+/** Bad input as the node error n8n shows on the item; for a model, what to do next is added. */
+export function inputError(
+	node: INode,
+	error: InvalidInput,
+	itemIndex: number,
+	forModel = false,
+): NodeOperationError {
+	const message = forModel ? joinSentences(error.message, INPUT_FOR_MODEL) : error.message;
+	return new NodeOperationError(node, message, { itemIndex, description: error.description });
+}
+
 /**
  * Any error as the node error n8n shows on the item, made exactly once: node errors pass
  * through unchanged, a failure gets its advice, bad input its description.
@@ -91,15 +102,7 @@ export function asNodeError(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof ApiRequestError) return apiError(node, error.failure, itemIndex, context);
-	if (error instanceof InvalidInput) {
-		const message = context.forModel
-			? joinSentences(error.message, INPUT_FOR_MODEL)
-			: error.message;
-		return new NodeOperationError(node, message, {
-			itemIndex,
-			description: error.description,
-		});
-	}
+	if (error instanceof InvalidInput) return inputError(node, error, itemIndex, context.forModel);
 	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
 		itemIndex,
 	});
