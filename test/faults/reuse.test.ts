@@ -220,15 +220,15 @@ describe('Always While Links Are Valid', () => {
 		}
 	});
 
-	test('the log line says how many images were reused and how many billed', async () => {
+	test('the log line says how many images were reused and how many billed, and what they cost', async () => {
 		const info = jest.spyOn(Container.get(Logger), 'info');
 		try {
 			images(await run({ parameters: always('a chalk horse'), items: kites('a', 'b') }));
 			images(await run({ parameters: always('a chalk horse'), items: kites('a', 'b', 'c') }));
 			const lines = info.mock.calls.map(([message]) => String(message)).filter((line) => line.startsWith('Seedream:'));
 			expect(lines).toEqual([
-				'Seedream: 2 image(s) generated and billed, 0 reused from identical earlier requests',
-				'Seedream: 1 image(s) generated and billed, 2 reused from identical earlier requests',
+				'Seedream: 2 image(s) generated and billed (about $0.08), 0 reused from identical earlier requests',
+				'Seedream: 1 image(s) generated and billed (about $0.04), 2 reused from identical earlier requests',
 			]);
 		} finally {
 			info.mockRestore();

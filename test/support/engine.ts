@@ -108,7 +108,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		node?: INode,
 	): Promise<IHttpRequestOptions> {
 		const authenticate = credentialTypes[typeName]?.authenticate;
-		if (!authenticate || typeof authenticate === 'function' || !workflow || !node) return requestOptions;
+		if (!authenticate || typeof authenticate === 'function' || !workflow || !node)
+			return requestOptions;
 		const resolve = (value: string) =>
 			workflow.expression.getSimpleParameterValue(
 				node,
@@ -218,6 +219,8 @@ export interface RunOptions {
 	 * (`executionData.contextData`); the run's own is in `RunResult.contextData`.
 	 */
 	contextData?: IDataObject;
+	/** The execution's custom data to start from, as n8n hands a Retry the failed execution's. */
+	customData?: Record<string, string>;
 	/** The workflow's static data, as n8n loads it from the database; the node changes it in place. */
 	staticData?: IDataObject;
 }
@@ -232,6 +235,8 @@ export interface RunResult {
 	readBinary(item: INodeExecutionData, property?: string): Promise<Buffer>;
 	/** The execution's context data at its end: what n8n stores with it (and hands its Retry). */
 	contextData?: IDataObject;
+	/** The execution's custom data at its end (`this.customData`), as n8n stores it. */
+	customData?: Record<string, string>;
 }
 
 async function readBinary(item: INodeExecutionData, property = 'data'): Promise<Buffer> {
@@ -249,6 +254,7 @@ export interface WorkflowSpec {
 	onStart?: (cancel: () => void) => void;
 	mode?: WorkflowExecuteMode;
 	contextData?: IDataObject;
+	customData?: Record<string, string>;
 	staticData?: IDataObject;
 }
 
@@ -299,7 +305,7 @@ export async function executeWorkflow(spec: WorkflowSpec): Promise<{ run?: IRun;
 	const runExecutionData: IRunExecutionData = {
 		version: 1,
 		startData: {},
-		resultData: { runData: {} },
+		resultData: { runData: {}, ...(spec.customData ? { metadata: { ...spec.customData } } : {}) },
 		executionData: {
 			contextData: spec.contextData ?? {},
 			metadata: {},
@@ -323,22 +329,11 @@ export async function executeWorkflow(spec: WorkflowSpec): Promise<{ run?: IRun;
 	return { run: await finished };
 }
 
-export async function runSeedream(options: RunOptions): Promise<RunResult> {
-	await useBinaryMode(options.binaryMode ?? 'filesystem');
+/** The Fixture node that starts a test workflow by emitting `items`. */
+export function fixtureNode(items: FixtureItem[] = [{ json: {} }]): INode {
 	const key = `fixture-${++fixtureCounter}`;
-	Fixture.items.set(key, options.items ?? [{ json: {} }]);
-
-	const seedream = withDefaults({
-		id: 'seedream',
-		name: 'Seedream',
-		type: 'n8n-nodes-seedream.seedream',
-		typeVersion: 1,
-		position: [200, 0],
-		parameters: options.parameters,
-		credentials: { highwayApi: { id: '1', name: 'HighwayAPI account' } },
-		onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
-	});
-	const fixture: INode = {
+	Fixture.items.set(key, items);
+	return {
 		id: 'fixture',
 		name: 'Fixture',
 		type: 'test.fixture',
@@ -346,6 +341,26 @@ export async function runSeedream(options: RunOptions): Promise<RunResult> {
 		position: [0, 0],
 		parameters: { key },
 	};
+}
+
+/** A Seedream node with `parameters` (defaults filled in as n8n does) and the test credential. */
+export function seedreamNode(parameters: INodeParameters, continueOnFail = false): INode {
+	return withDefaults({
+		id: 'seedream',
+		name: 'Seedream',
+		type: 'n8n-nodes-seedream.seedream',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters,
+		credentials: { highwayApi: { id: '1', name: 'HighwayAPI account' } },
+		onError: continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+	});
+}
+
+export async function runSeedream(options: RunOptions): Promise<RunResult> {
+	await useBinaryMode(options.binaryMode ?? 'filesystem');
+	const seedream = seedreamNode(options.parameters, options.continueOnFail);
+	const fixture = fixtureNode(options.items);
 	const { run, error: refused } = await executeWorkflow({
 		nodes: [fixture, seedream],
 		connections: { Fixture: { main: [[{ node: 'Seedream', type: 'main', index: 0 }]] } },
@@ -354,6 +369,7 @@ export async function runSeedream(options: RunOptions): Promise<RunResult> {
 		onStart: options.onStart,
 		mode: options.mode,
 		contextData: options.contextData,
+		customData: options.customData,
 		staticData: options.staticData,
 	});
 	if (!run) return { run, items: undefined, error: refused as RunResult['error'], readBinary };
@@ -366,5 +382,6 @@ export async function runSeedream(options: RunOptions): Promise<RunResult> {
 		error,
 		readBinary,
 		contextData: run.data.executionData?.contextData as IDataObject | undefined,
+		customData: run.data.resultData.metadata,
 	};
 }

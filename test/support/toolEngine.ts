@@ -19,6 +19,7 @@
  */
 import { SupplyDataContext } from 'n8n-core';
 import type {
+	ICredentialDataDecryptedObject,
 	EngineRequest,
 	EngineResponse,
 	IDataObject,
@@ -61,8 +62,10 @@ export interface ToolCall {
 	toolDescription: string;
 	/** The JSON schema's property names the model fills. */
 	arguments: string[];
-	/** What the model reads after the call. */
+	/** What the model reads after the (last) call. */
 	observation: string;
+	/** What the model read after each call, when the agent called the tool more than once. */
+	observations: string[];
 }
 
 interface LangChainTool {
@@ -90,7 +93,7 @@ async function connectedTool(context: IExecuteFunctions): Promise<LangChainTool>
 	return tools[0];
 }
 
-function describe(tool: LangChainTool): Omit<ToolCall, 'observation'> {
+function describe(tool: LangChainTool): Omit<ToolCall, 'observation' | 'observations'> {
 	return {
 		toolName: tool.name,
 		toolDescription: tool.description,
@@ -98,9 +101,21 @@ function describe(tool: LangChainTool): Omit<ToolCall, 'observation'> {
 	};
 }
 
-function argsOf(context: IExecuteFunctions): IDataObject {
-	const value = context.getNodeParameter('args', 0) as string | IDataObject;
-	return typeof value === 'string' ? (JSON.parse(value) as IDataObject) : value;
+/** The arguments of each tool call the agent makes, one after the other. */
+function callsOf(context: IExecuteFunctions): IDataObject[] {
+	const value = context.getNodeParameter('args', 0) as string | IDataObject | IDataObject[];
+	const parsed =
+		typeof value === 'string' ? (JSON.parse(value) as IDataObject | IDataObject[]) : value;
+	return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+function agentAnswer(tool: LangChainTool, observations: string[]): INodeExecutionData[][] {
+	const call: ToolCall = {
+		...describe(tool),
+		observation: observations[observations.length - 1],
+		observations,
+	};
+	return [[{ json: call as unknown as IDataObject }]];
 }
 
 /** AI Agent 3.x's buildObservation: the items' JSON, else the error's message only. */
@@ -120,24 +135,28 @@ class OwnRunAgent implements INodeType {
 		response?: EngineResponse,
 	): Promise<INodeExecutionData[][] | EngineRequest> {
 		const tool = await connectedTool(this);
+		const calls = callsOf(this);
+		// The calls so far travel in the request's metadata, as AI Agent 3.x keeps its steps.
+		const previous = (response?.metadata as { observations?: string[] } | undefined)?.observations;
+		const observations = [...(previous ?? [])];
 		const answer = response?.actionResponses?.[0];
-		if (!answer) {
+		if (answer) observations.push(observationOf(answer.data));
+		if (observations.length < calls.length) {
 			return {
 				actions: [
 					{
 						actionType: 'ExecutionNodeAction',
 						nodeName: 'Seedream',
-						input: argsOf(this),
+						input: calls[observations.length],
 						type: 'ai_tool',
-						id: 'call_1',
+						id: `call_${observations.length + 1}`,
 						metadata: { itemIndex: 0 },
 					},
 				],
-				metadata: {},
+				metadata: { observations },
 			};
 		}
-		const call: ToolCall = { ...describe(tool), observation: observationOf(answer.data) };
-		return [[{ json: call as unknown as IDataObject }]];
+		return agentAnswer(tool, observations);
 	}
 }
 
@@ -147,15 +166,16 @@ class InProcessAgent implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const tool = await connectedTool(this);
-		let observation: string;
-		try {
-			observation = await tool.invoke(argsOf(this));
-		} catch (error) {
-			// What AI Agent 2.x's executor does with a thrown tool error: the model reads nothing.
-			observation = `THROWN: ${(error as Error).message}`;
+		const observations: string[] = [];
+		for (const args of callsOf(this)) {
+			try {
+				observations.push(await tool.invoke(args));
+			} catch (error) {
+				// What AI Agent 2.x's executor does with a thrown tool error: the model reads nothing.
+				observations.push(`THROWN: ${(error as Error).message}`);
+			}
 		}
-		const call: ToolCall = { ...describe(tool), observation };
-		return [[{ json: call as unknown as IDataObject }]];
+		return agentAnswer(tool, observations);
 	}
 }
 
@@ -204,7 +224,7 @@ class McpQueueAgent implements INodeType {
 			undefined,
 			this.getNode(),
 		);
-		context.addInputData('ai_tool', [[{ json: argsOf(this) }]]);
+		context.addInputData('ai_tool', [[{ json: callsOf(this)[0] }]]);
 		let observation: string;
 		try {
 			const result = (await nodeType.execute!.call(
@@ -214,8 +234,7 @@ class McpQueueAgent implements INodeType {
 		} catch (error) {
 			observation = `THROWN: ${(error as Error).message}`;
 		}
-		const call: ToolCall = { ...describe(tool), observation };
-		return [[{ json: call as unknown as IDataObject }]];
+		return agentAnswer(tool, [observation]);
 	}
 }
 
@@ -232,15 +251,21 @@ export interface ToolRunResult {
 	/** Why n8n refused to start the workflow, when it did. */
 	refused?: Error;
 	call?: ToolCall;
-	/** The tool node's own task data (3.x) or its sub-run (2.x). */
+	/** The tool node's own task data (3.x) or its sub-run (2.x): of the first call. */
 	toolTask?: ITaskData;
+	/** The execution's custom data at its end. */
+	customData?: Record<string, string>;
 }
 
-/** An agent calls the Seedream tool once with `args`; `parameters` are the tool node's. */
+/**
+ * An agent calls the Seedream tool with `args`, or once with each of a list of them, one after
+ * the other in one execution; `parameters` are the tool node's.
+ */
 export async function runAsTool(
 	kind: ToolRunKind,
 	parameters: INodeParameters,
-	args: IDataObject,
+	args: IDataObject | IDataObject[],
+	credentials?: ICredentialDataDecryptedObject,
 ): Promise<ToolRunResult> {
 	await useBinaryMode('filesystem');
 	const start: INode = {
@@ -275,6 +300,7 @@ export async function runAsTool(
 			Seedream: { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] },
 		},
 		start,
+		credentials,
 	});
 	const runData = run?.data.resultData.runData;
 	return {
@@ -282,5 +308,6 @@ export async function runAsTool(
 		refused,
 		call: runData?.Agent?.[0]?.data?.main?.[0]?.[0]?.json as unknown as ToolCall | undefined,
 		toolTask: runData?.Seedream?.[0],
+		customData: run?.data.resultData.metadata,
 	};
 }

@@ -27,6 +27,10 @@ export interface ExecutionSettings {
 	timeoutSeconds: number;
 	retryUncertain: boolean;
 	reuseResults: ReuseMode;
+	/** The most images this node may have billed in one execution; undefined: no cap. */
+	maxImagesPerExecution?: number;
+	/** The user's own price per image in US dollars; undefined: the model's list price. */
+	pricePerImage?: number;
 }
 
 /**
@@ -50,6 +54,38 @@ function readReuseMode(value: unknown): ReuseMode {
 	);
 }
 
+/** An expression that gave nothing, or an empty field: the option is not set. */
+function isUnset(value: unknown): boolean {
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
+}
+
+/** Max Images per Execution: a whole number of images, 0 (or nothing) for no cap. Never clamped: a cap guessed from a bad value would spend money the user did not allow. */
+function readCap(value: unknown): number | undefined {
+	if (isUnset(value)) return undefined;
+	const number = typeof value === 'string' ? Number(value.trim()) : value;
+	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) {
+		throw new InvalidInput(
+			`Max Images per Execution must be a whole number of images, 0 for no cap, found ${asGiven(value)}`,
+			'Set Options → Max Images per Execution to the most images this node may pay for in one execution, or to 0.',
+		);
+	}
+	return number === 0 ? undefined : number;
+}
+
+/** Price per Image: US dollars, 0 (or nothing) for the model's list price. */
+function readPrice(value: unknown): number | undefined {
+	if (isUnset(value)) return undefined;
+	const number = typeof value === 'string' ? Number(value.trim()) : value;
+	if (typeof number !== 'number' || !Number.isFinite(number) || number < 0) {
+		throw new InvalidInput(
+			`Price per Image must be an amount in US dollars, 0 for the model's list price, found ${asGiven(value)}`,
+		);
+	}
+	return number === 0 ? undefined : number;
+}
+
 export function readExecutionSettings(context: IExecuteFunctions): ExecutionSettings {
 	const option = <T>(name: string, fallback: T): T =>
 		context.getNodeParameter(`options.${name}`, 0, fallback) as T;
@@ -61,5 +97,7 @@ export function readExecutionSettings(context: IExecuteFunctions): ExecutionSett
 		timeoutSeconds: bounded('timeout'),
 		retryUncertain: option('retryUncertain', false),
 		reuseResults: readReuseMode(option<unknown>('reuseResults', 'retrying')),
+		maxImagesPerExecution: readCap(option<unknown>('maxImagesPerExecution', 0)),
+		pricePerImage: readPrice(option<unknown>('pricePerImage', 0)),
 	};
 }

@@ -108,6 +108,22 @@ const rows: Record<string, Row> = {
 		parameters: { options: { reuseResults: '={{ "sometimes" }}' } },
 		message: 'Unknown Reuse Identical Results: expected one of retrying, always, never, found "sometimes"',
 	},
+	'a negative Max Images per Execution': {
+		parameters: { options: { maxImagesPerExecution: -1 } },
+		message: 'Max Images per Execution must be a whole number of images, 0 for no cap, found -1',
+	},
+	'Max Images per Execution as a word': {
+		parameters: { options: { maxImagesPerExecution: '={{ "many" }}' } },
+		message: 'Max Images per Execution must be a whole number of images, 0 for no cap, found "many"',
+	},
+	'Max Images per Execution with a fraction': {
+		parameters: { options: { maxImagesPerExecution: 2.5 } },
+		message: 'Max Images per Execution must be a whole number of images, 0 for no cap, found 2.5',
+	},
+	'a negative Price per Image': {
+		parameters: { options: { pricePerImage: '={{ "-0.04" }}' } },
+		message: "Price per Image must be an amount in US dollars, 0 for the model's list price, found \"-0.04\"",
+	},
 	'no binary property names': {
 		parameters: { referenceImages: 'binary', binaryPropertyNames: ' , ' },
 		items: binary(['data', png()]),

@@ -88,6 +88,8 @@ describe('response shapes', () => {
 			fileName: 'seedream-item0-image0.png',
 			prompt: 'a cat',
 			itemIndex: 0,
+			billedImages: 1,
+			costUsd: 0.04,
 		});
 		expect(items[0].pairedItem).toEqual({ item: 0 });
 		expect(items[0].binary?.data?.mimeType).toBe('image/png');
@@ -334,6 +336,8 @@ describe('output items', () => {
 					fileName: 'seedream-item0-image0.png',
 					prompt: 'a cat',
 					itemIndex: 0,
+					billedImages: 1,
+					costUsd: 0.04,
 				},
 				binary: {
 					data: expect.objectContaining({
@@ -546,11 +550,11 @@ describe('options', () => {
 		const items = outputOf(result);
 		expect(items).toEqual([
 			{
-				json: { index: 0, count: 2, url: url('/nodl/a.png'), prompt: 'links only', itemIndex: 0 },
+				json: { index: 0, count: 2, url: url('/nodl/a.png'), prompt: 'links only', itemIndex: 0, billedImages: 2, costUsd: 0.08 },
 				pairedItem: { item: 0 },
 			},
 			{
-				json: { index: 1, count: 2, url: url('/nodl/b.png'), prompt: 'links only', itemIndex: 0 },
+				json: { index: 1, count: 2, url: url('/nodl/b.png'), prompt: 'links only', itemIndex: 0, billedImages: 2, costUsd: 0.08 },
 				pairedItem: { item: 0 },
 			},
 		]);

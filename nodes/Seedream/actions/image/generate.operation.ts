@@ -4,12 +4,14 @@ import { toolRunOf } from '../../helpers/agent/toolRun';
 import { accountId } from '../../helpers/account';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DOWNLOAD_CONCURRENCY } from '../../helpers/constants';
 import type { AdviceContext } from '../../helpers/errors/errorAdvice';
-import { inputError, type InvalidInput } from '../../helpers/errors/nodeErrors';
+import { refusalError, type InvalidInput } from '../../helpers/errors/nodeErrors';
 import { DEFAULT_MODEL, isModelId, MODELS } from '../../helpers/models';
 import { readExecutionSettings, type ExecutionSettings } from '../../helpers/options';
 import { leaseBudget } from '../../helpers/pacing/accountBudgets';
 import { Limiter } from '../../helpers/pacing/limiter';
 import type { RequestPolicy } from '../../helpers/pacing/retryPolicy';
+import { SpendingCap } from '../../helpers/pacing/spendingCap';
+import { Billing } from '../../helpers/results/billing';
 import { PaidResults } from '../../helpers/reuse/paidResults';
 import { normaliseBaseUrl } from '../../transport';
 import { failurePolicy, prepareAll, runAll } from '../batch';
@@ -33,7 +35,7 @@ export async function execute(
 		settings = readExecutionSettings(this);
 	} catch (error) {
 		// The options are read from the first item; only bad input throws there.
-		throw inputError(this.getNode(), error as InvalidInput, 0, toolRun !== undefined);
+		throw refusalError(this.getNode(), error as InvalidInput, 0, toolRun !== undefined);
 	}
 	const onFailure = failurePolicy(this, toolRun);
 	const groups = settings.combineItems
@@ -62,6 +64,8 @@ export async function execute(
 	const account = accountId(baseUrl, String(credentials.apiKey ?? ''));
 	const lease = leaseBudget(account, settings.concurrency);
 	const paid = PaidResults.open(this, settings.reuseResults, account);
+	const cap = SpendingCap.open(this, settings.maxImagesPerExecution);
+	const billing = new Billing(this, settings.pricePerImage);
 	const policy: RequestPolicy = {
 		timeoutMs: settings.timeoutSeconds * 1000,
 		maxRetries: settings.maxRetries,
@@ -75,6 +79,8 @@ export async function execute(
 		policy,
 		toolRun,
 		paid,
+		cap,
+		billing,
 		limiters: {
 			items: new Limiter(settings.concurrency),
 			downloads: new Limiter(DOWNLOAD_CONCURRENCY),
@@ -100,6 +106,7 @@ export async function execute(
 		// The node fails: what it paid for goes with the execution, for n8n's Retry to reuse.
 		if (failed) paid.keepForRetry();
 		lease.release();
-		this.logger.info(paid.summary());
+		cap.close();
+		this.logger.info(paid.summary(billing.estimate()));
 	}
 }

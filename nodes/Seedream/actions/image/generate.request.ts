@@ -7,7 +7,9 @@ import { ApiRequestError, makeFailure } from '../../helpers/errors/failures';
 import { generateImages } from '../../helpers/pacing/generateImages';
 import type { Limiter } from '../../helpers/pacing/limiter';
 import type { RequestPolicy } from '../../helpers/pacing/retryPolicy';
-import { buildRequestBody } from '../../helpers/request/requestBody';
+import type { SpendingCap } from '../../helpers/pacing/spendingCap';
+import { buildRequestBody, mostBilled } from '../../helpers/request/requestBody';
+import type { Billing, RequestCost } from '../../helpers/results/billing';
 import {
 	probeImage,
 	storeImage,
@@ -28,31 +30,51 @@ export interface ExecutionRun {
 	limiters: { items: Limiter; downloads: Limiter };
 	toolRun: ToolRun;
 	paid: PaidResults;
+	cap: SpendingCap;
+	billing: Billing;
 	batch: BatchControl;
 }
 
-/** The images of one request: paid for now, or reused from an identical earlier request. */
+/** The images of one request: paid for now (and what that cost), or reused from an identical earlier request. */
 interface Answer {
 	entries: ResultEntry[];
 	usage?: IDataObject;
 	reused?: Reused;
+	cost?: RequestCost;
 }
 
-/** Sends the request and keeps what it paid for; rejects an answer of the wrong shape. */
+/**
+ * Sends the request once the spending cap holds room for the most it can bill, and keeps what it
+ * paid for; rejects an answer of the wrong shape. The cap counts what the answer billed (failed
+ * images of a set are not billed), or, when the node cannot know (a timeout, a lost connection,
+ * an unreadable answer), the most the request could have billed.
+ */
 async function generate(
 	run: ExecutionRun,
+	request: PreparedRequest,
 	url: string,
 	body: Buffer,
 	key: string | undefined,
 ): Promise<Answer> {
-	const { body: response } = await generateImages(run.context, url, body, run.policy);
+	const reservation = await run.cap.reserve(mostBilled(request));
+	const policy = { ...run.policy, beforeResend: reservation.renew };
+	const { body: response } = await generateImages(run.context, url, body, policy).catch(
+		async (error: unknown) => {
+			reservation.fail(error instanceof ApiRequestError && error.failure.uncertain);
+			return await Promise.reject(error);
+		},
+	);
 	const parsed = parseResponse(response);
-	if ('shapeError' in parsed)
+	if ('shapeError' in parsed) {
+		reservation.fail(true);
 		throw new ApiRequestError(
 			makeFailure({ code: 'UNEXPECTED_SHAPE', message: parsed.shapeError }),
 		);
+	}
+	const billed = parsed.entries.filter((entry) => entry.kind !== 'failed').length;
+	reservation.settle(billed);
 	run.paid.remember(key, parsed);
-	return parsed;
+	return { ...parsed, cost: run.billing.add(billed, request.model.usdPerImage) };
 }
 
 /**
@@ -68,7 +90,7 @@ async function answer(run: ExecutionRun, request: PreparedRequest, reuse = true)
 		const key = run.paid.keyOf(url, body);
 		const reused = reuse ? run.paid.find(key) : undefined;
 		if (reused) return { entries: reused.entries, usage: reused.result.usage, reused };
-		return await generate(run, url, body, key);
+		return await generate(run, request, url, body, key);
 	};
 	return await run.limiters.items.run(
 		async () =>
@@ -140,6 +162,7 @@ export async function runRequest(
 		reuse = { reusedFrom: result.reused.result.generatedAt };
 	}
 	const { entries, usage } = result;
+	const cost = result.cost ?? { images: 0, usd: 0 };
 	if (outcomes.length === 0) throw noImages(entries);
 
 	const { output } = request;
@@ -152,7 +175,8 @@ export async function runRequest(
 			}),
 		);
 	}
-	if (run.toolRun) return [toolAnswer({ ...request, reuse }, outcomes, entries)];
+	if (run.toolRun)
+		return [toolAnswer({ ...request, reuse, imagesLeft: run.cap.remaining }, outcomes, entries)];
 	return imageItems(
 		{
 			itemIndexes: request.itemIndexes,
@@ -165,6 +189,7 @@ export async function runRequest(
 				? run.context.getInputData()[request.itemIndexes[0]].json
 				: {},
 			reuse,
+			cost,
 		},
 		outcomes,
 		entries,

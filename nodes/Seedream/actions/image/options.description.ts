@@ -70,6 +70,15 @@ export const options: INodeProperties = {
 			description: "Whether to copy the input item's fields into each output item",
 		},
 		{
+			displayName: 'Max Images per Execution',
+			name: 'maxImagesPerExecution',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, numberPrecision: 0 },
+			description:
+				'The most images this node may have billed in one execution, over all its runs (loop batches, AI agent tool calls). A request whose most possible images (1, or Max Images of a set) do not fit in what is left is not sent, and its item fails saying so. Reused images cost nothing and do not count. 0 means no cap.',
+		},
+		{
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			type: 'number',
@@ -77,6 +86,15 @@ export const options: INodeProperties = {
 			typeOptions: { minValue: maxRetries.min, maxValue: maxRetries.max, numberPrecision: 0 },
 			description:
 				'Retries after server errors (5xx) and failed connections, with growing pauses. 0 means one attempt. Rate limits (429) are not billed and do not count: they are waited out as the API asks, up to the Timeout. Rejected requests (400, 401, 403) are never retried.',
+		},
+		{
+			displayName: 'Price per Image (USD)',
+			name: 'pricePerImage',
+			type: 'number',
+			default: 0,
+			typeOptions: { minValue: 0, numberPrecision: 4 },
+			description:
+				"What your HighwayAPI plan charges per image, for the estimated cost each output item and the execution's custom data show. 0 uses the model's list price.",
 		},
 		{
 			displayName: 'Prompt Optimization',

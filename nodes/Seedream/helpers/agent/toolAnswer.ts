@@ -10,6 +10,8 @@ export interface AnswerSource {
 	itemIndexes: number[];
 	size: ResolvedSize;
 	reuse?: ReuseNote;
+	/** With a spending cap: how many more images this execution may have billed. */
+	imagesLeft?: number;
 }
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -48,6 +50,12 @@ function reusedNote(generatedAt: number): string {
 		`Nothing was billed for this call: these are the images of an identical earlier call, made at ${new Date(generatedAt).toISOString()}. ` +
 		'Their links expire about 24 hours after that: give them to the user as they are.'
 	);
+}
+
+function capNote(imagesLeft: number): string {
+	return imagesLeft > 0
+		? `The workflow's spending cap allows ${imagesLeft} more image(s) in this run.`
+		: "The workflow's spending cap allows no more images in this run: do not call this tool again.";
 }
 
 function inlineNote(count: number): string {
@@ -93,6 +101,7 @@ export function toolAnswer(
 		failed.length && reusedFrom === undefined ? FAILED_NOTE : '',
 		inline ? inlineNote(inline) : '',
 		reusedFrom !== undefined ? reusedNote(reusedFrom) : inline < outcomes.length ? LINKS_NOTE : '',
+		source.imagesLeft !== undefined ? capNote(source.imagesLeft) : '',
 	];
 	json.note = notes.filter(Boolean).join(' ');
 	return { json, pairedItem: pairedItems(source.itemIndexes) };

@@ -5,15 +5,28 @@ import { adviseOnApiFailure, type AdviceContext } from './errorAdvice';
 import { ApiRequestError, type ApiFailure } from './failures';
 
 /**
- * Bad input, found before anything is sent: says what was expected and what was found. Thrown
- * by the checks, which know no item or node; made a node error once, where the item is known.
+ * The node refuses to send a request, before anything is paid: what happened (the message), what
+ * to change (the description, for people) and what an AI agent's model should do next (it reads
+ * only the message). Thrown by code that knows no item or node; made a node error once, where
+ * the item is known.
  */
-export class InvalidInput extends Error {
+export class Refusal extends Error {
 	constructor(
 		message: string,
-		readonly description?: string,
+		readonly description: string | undefined,
+		readonly forModel: string,
 	) {
 		super(message);
+	}
+}
+
+/** Said to an AI agent's model after bad input: it chose the arguments, and can fix them. */
+export const INPUT_FOR_MODEL = 'Nothing was sent or billed: correct the arguments and call again.';
+
+/** Bad input, found before anything is sent: says what was expected and what was found. */
+export class InvalidInput extends Refusal {
+	constructor(message: string, description?: string) {
+		super(message, description, INPUT_FOR_MODEL);
 	}
 }
 
@@ -48,9 +61,6 @@ export function joinSentences(first: string, second: string): string {
 	return `${first.trimEnd().replace(/[.:;,]$/, '')}. ${second}`;
 }
 
-/** Said to an AI agent's model after bad input: it chose the arguments, and can fix them. */
-export const INPUT_FOR_MODEL = 'Nothing was sent or billed: correct the arguments and call again.';
-
 /**
  * A NodeApiError carrying only what the API said: never the request, so never the key. In a
  * tool run the message also says what a model needs to act, as n8n hands it only the message.
@@ -79,20 +89,20 @@ export function apiError(
 	return error;
 }
 
-/** Bad input as the node error n8n shows on the item; for a model, what to do next is added. */
-export function inputError(
+/** A refusal (bad input, the spending cap) as the node error n8n shows on the item; for a model, what to do next is added. */
+export function refusalError(
 	node: INode,
-	error: InvalidInput,
+	error: Refusal,
 	itemIndex: number,
 	forModel = false,
 ): NodeOperationError {
-	const message = forModel ? joinSentences(error.message, INPUT_FOR_MODEL) : error.message;
+	const message = forModel ? joinSentences(error.message, error.forModel) : error.message;
 	return new NodeOperationError(node, message, { itemIndex, description: error.description });
 }
 
 /**
  * Any error as the node error n8n shows on the item, made exactly once: node errors pass
- * through unchanged, a failure gets its advice, bad input its description.
+ * through unchanged, a failure gets its advice, a refusal its description.
  */
 export function asNodeError(
 	node: INode,
@@ -102,7 +112,7 @@ export function asNodeError(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof ApiRequestError) return apiError(node, error.failure, itemIndex, context);
-	if (error instanceof InvalidInput) return inputError(node, error, itemIndex, context.forModel);
+	if (error instanceof Refusal) return refusalError(node, error, itemIndex, context.forModel);
 	return new NodeOperationError(node, error instanceof Error ? error : String(error), {
 		itemIndex,
 	});

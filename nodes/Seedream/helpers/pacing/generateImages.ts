@@ -18,13 +18,19 @@ import {
 	type RequestPolicy,
 } from './retryPolicy';
 
-/** Thrown when the execution is stopped while a request waits or is in flight. */
-export function cancelled(attempts: number): ApiRequestError {
+/**
+ * Thrown when the execution is stopped while a request waits or is in flight. Upstream finishes,
+ * and bills, a generation whose caller went away: one cancelled in flight may have been billed.
+ */
+export function cancelled(attempts: number, inFlight = false): ApiRequestError {
 	return new ApiRequestError(
 		makeFailure({
 			code: 'CANCELLED',
-			message: 'The execution was cancelled while the request was in flight',
+			message: inFlight
+				? 'The execution was cancelled while the request was in flight'
+				: 'The execution was cancelled before the request was sent',
 			attempts,
+			uncertain: inFlight,
 		}),
 	);
 }
@@ -104,7 +110,7 @@ export async function generateImages(
 		const attempts = attempt + 1;
 		let failure: ApiFailure;
 		let retryAfterMs: number | undefined;
-		if (outcome.type === 'cancelled') throw cancelled(attempts);
+		if (outcome.type === 'cancelled') throw cancelled(attempts, true);
 		if (outcome.type === 'network') {
 			failure = makeFailure({
 				code: outcome.code,
@@ -144,5 +150,6 @@ export async function generateImages(
 		const waitMs = retryDelay(failure, failures++, policy, retryAfterMs);
 		if (waitMs === undefined) throw new ApiRequestError({ ...failure, retryAfterMs });
 		await pause(waitMs, policy.signal);
+		if (failure.uncertain) await policy.beforeResend?.();
 	}
 }

@@ -14,6 +14,12 @@ export interface RequestPolicy {
 	signal?: AbortSignal;
 	/** True once another item failed and the node will fail: start no more paid requests. */
 	isStopped?: () => boolean;
+	/**
+	 * Called before a request is sent again after an attempt that may have been billed (only with
+	 * Retry Timeouts on): the spending cap counts that attempt and makes room for the next, or
+	 * throws.
+	 */
+	beforeResend?: () => Promise<void>;
 }
 
 /** Statuses worth another try: rate limits and server errors, but not 504 (may have billed). */

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { ModelRules } from '../models';
+import { MAX_IMAGES_TOTAL, type ModelRules } from '../models';
 import { encodeReference, type Reference } from './referenceImages';
 import type { ResolvedSize } from './size';
 
@@ -14,6 +14,11 @@ export interface GenerationRequest {
 	maxImages?: number;
 	promptOptimizationMode?: string;
 	references: Reference[];
+}
+
+/** The most images the request can bill: one, or the image set's Max Images (after the references). */
+export function mostBilled(request: GenerationRequest): number {
+	return request.sequentialImageGeneration === 'auto' ? (request.maxImages ?? MAX_IMAGES_TOTAL) : 1;
 }
 
 /** Writes a body of known size in place, growing only if the estimate was short. */

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 
+import type { RequestCost } from './billing';
 import type { ImageOutcome } from './downloads';
 import type { ResultEntry } from './responseParsing';
 
@@ -15,6 +16,8 @@ export interface ItemSource {
 	inputJson: IDataObject;
 	/** How the answer was had, when not simply paid for now. */
 	reuse?: ReuseNote;
+	/** What the request billed (nothing when reused), and its estimated cost. */
+	cost: RequestCost;
 }
 
 /**
@@ -78,6 +81,8 @@ export function imageItems(
 			itemIndex: first,
 		};
 		if (source.itemIndexes.length > 1) json.itemIndexes = source.itemIndexes;
+		json.billedImages = source.cost.images;
+		json.costUsd = source.cost.usd;
 		if (usage) json.usage = usage;
 		if (failed.length) json.failedImages = failed;
 		if (downloadError) json.downloadError = downloadError;

@@ -151,12 +151,13 @@ export class PaidResults {
 		this.execution[SHELF_FIELD] = this.kept as unknown as IDataObject;
 	}
 
-	/** The run's line in n8n's log: what was billed, what was reused. */
-	summary(): string {
+	/** The run's line in n8n's log: what was billed (and, given, its estimated cost), what was reused. */
+	summary(cost?: string): string {
 		const { billed, reused, fallbacks } = this.counts;
 		const fellBack = fallbacks
 			? `; ${fallbacks} earlier result(s) no longer downloaded and were generated again`
 			: '';
-		return `Seedream: ${billed} image(s) generated and billed, ${reused} reused from identical earlier requests${fellBack}`;
+		const estimate = cost && billed > 0 ? ` (about ${cost})` : '';
+		return `Seedream: ${billed} image(s) generated and billed${estimate}, ${reused} reused from identical earlier requests${fellBack}`;
 	}
 }

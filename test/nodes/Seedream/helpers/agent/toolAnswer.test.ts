@@ -69,3 +69,23 @@ describe('the tool answer', () => {
 		expect(mimeTypeFromLink('https://x.test/a/file.txt')).toBeUndefined();
 	});
 });
+
+describe('with a spending cap', () => {
+	const entry: ImageEntry = { index: 0, kind: 'url', url: 'https://cdn.example.test/a.png' };
+	const answerWith = (imagesLeft?: number) =>
+		toolAnswer({ itemIndexes: [0], size: { value: '2K' }, imagesLeft }, [{ entry }], [entry]).json.note;
+
+	test('the note says how many more images the execution may make', () => {
+		expect(answerWith(3)).toMatch(/ The workflow's spending cap allows 3 more image\(s\) in this run\.$/);
+	});
+
+	test('and tells the model to stop once none are left', () => {
+		expect(answerWith(0)).toMatch(
+			/ The workflow's spending cap allows no more images in this run: do not call this tool again\.$/,
+		);
+	});
+
+	test('without a cap, nothing is said about one', () => {
+		expect(answerWith(undefined)).not.toMatch(/cap/);
+	});
+});

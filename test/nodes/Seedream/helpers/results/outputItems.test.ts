@@ -68,6 +68,7 @@ describe('imageItems', () => {
 		binaryPropertyOutput: 'image',
 		downloadImages: true,
 		inputJson: {},
+		cost: { images: 1, usd: 0.04 },
 	};
 	const urlEntry: ResultEntry & { kind: 'url' } = { index: 0, kind: 'url', url: 'https://cdn.example.com/a.png' };
 	const binary = { data: 'AAAA', mimeType: 'image/png', fileName: 'kite.png' } as IBinaryData;
@@ -88,13 +89,17 @@ describe('imageItems', () => {
 			fileName: 'kite.png',
 			prompt: 'a kite over the sea',
 			itemIndex: 2,
+			billedImages: 1,
+			costUsd: 0.04,
 		});
 	});
 
 	test('fields without a value are left out, not set to undefined', () => {
 		const inline: ResultEntry & { kind: 'inline' } = { index: 0, kind: 'inline', bytes: Buffer.from('x') };
 		const [item] = imageItems(source, [{ entry: inline }], [inline], undefined);
-		expect(item.json).toStrictEqual({ index: 0, count: 1, prompt: 'a kite over the sea', itemIndex: 2 });
+		expect(item.json).toStrictEqual({ index: 0, count: 1, prompt: 'a kite over the sea', itemIndex: 2, billedImages: 1, costUsd: 0.04 });
+		const [unpriced] = imageItems({ ...source, cost: { images: 1 } }, [{ entry: inline }], [inline], undefined);
+		expect(unpriced.json).not.toHaveProperty('costUsd');
 		expect(Object.values(item.json)).not.toContain(undefined);
 		expect(item.binary).toBeUndefined();
 	});

@@ -70,6 +70,9 @@ describe('PaidResults', () => {
 		run.paid.keepForRetry();
 		expect(run.context[SHELF_FIELD]).toEqual({ version: 1, results: {} });
 		expect(run.paid.summary()).toBe('Seedream: 2 image(s) generated and billed, 0 reused from identical earlier requests');
+		expect(run.paid.summary('$0.08')).toBe(
+			'Seedream: 2 image(s) generated and billed (about $0.08), 0 reused from identical earlier requests',
+		);
 	});
 
 	test('Always finds the results of other runs in this process', () => {
