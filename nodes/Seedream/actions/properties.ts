@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as image from './image';
-import { toolDescription } from './tool.description';
+import { toolDescriptions } from './tool.description';
 
 /**
  * The node's parameters, version 1: what saved workflows store. A version 2 adds its number to
@@ -9,7 +9,7 @@ import { toolDescription } from './tool.description';
  * here, leaving version 1's parameters, and so every saved workflow, as they are.
  */
 export const properties: INodeProperties[] = [
-	toolDescription,
+	...toolDescriptions,
 	{
 		displayName: 'Resource',
 		name: 'resource',

@@ -29,19 +29,46 @@ export const DEFAULT_TOOL_DESCRIPTION =
 	`Every image is paid (about $${Math.min(...prices)} to $${Math.max(...prices)} ` +
 	'each): call once per image or set you need, and reuse the links rather than calling again.';
 
+const editModels = models.filter((model) => model.maxReferences > 0);
+const editPrices = editModels.map((model) => model.usdPerImage);
+
+/** The same for Image → Edit Image: what to hand it (a link and an instruction) and what comes back. */
+export const DEFAULT_EDIT_TOOL_DESCRIPTION =
+	'Edits an image with ByteDance Seedream: give it the link to the image and an instruction ' +
+	'saying what to change (what to keep, what to add or replace); links to further images, such ' +
+	'as a logo or a style, may follow the first. Returns JSON with temporary links to the edited ' +
+	'images (they expire after about 24 hours: share them as they are), their size and type; ' +
+	'never image data. The result keeps the shape of the image. Every image is paid (about ' +
+	`$${Math.min(...editPrices)} to $${Math.max(...editPrices)} each): call once per edit you ` +
+	'need, and reuse the links rather than calling again.';
+
+const TOOL_DESCRIPTION_HELP =
+	'What the AI agent reads about this tool before calling it. Say what it should use it for; keep what it returns and that each image is paid.';
+
 /**
- * The tool's Description, shown only when the node is an AI agent's tool. n8n adds its own
- * "Tool Description" parameters to a tool unless the node has a `toolDescription`; it then
- * hands the model this parameter's value.
+ * The tool's Description, shown only when the node is an AI agent's tool, one per action. n8n
+ * adds its own "Tool Description" parameters to a tool unless the node has a
+ * `toolDescription`; it then hands the model this parameter's value.
  */
-export const toolDescription: INodeProperties = {
-	displayName: 'Tool Description',
-	name: 'toolDescription',
-	type: 'string',
-	default: DEFAULT_TOOL_DESCRIPTION,
-	required: true,
-	typeOptions: { rows: 4 },
-	description:
-		'What the AI agent reads about this tool before calling it. Say what it should use it for; keep what it returns and that each image is paid.',
-	displayOptions: { show: { '@tool': [true] } },
-};
+export const toolDescriptions: INodeProperties[] = [
+	{
+		displayName: 'Tool Description',
+		name: 'toolDescription',
+		type: 'string',
+		default: DEFAULT_TOOL_DESCRIPTION,
+		required: true,
+		typeOptions: { rows: 4 },
+		description: TOOL_DESCRIPTION_HELP,
+		displayOptions: { show: { '@tool': [true], operation: ['generate'] } },
+	},
+	{
+		displayName: 'Tool Description',
+		name: 'toolDescription',
+		type: 'string',
+		default: DEFAULT_EDIT_TOOL_DESCRIPTION,
+		required: true,
+		typeOptions: { rows: 4 },
+		description: TOOL_DESCRIPTION_HELP,
+		displayOptions: { show: { '@tool': [true], operation: ['edit'] } },
+	},
+];

@@ -78,7 +78,7 @@ const rows: Record<string, Row> = {
 	},
 	'an unknown size': {
 		parameters: { size: '={{ "huge" }}' },
-		message: 'Unknown size: expected 2K, 4K, aspectRatio or custom, found "huge"',
+		message: 'Unknown size: expected 2K, 4K, aspectRatio, custom or matchInput, found "huge"',
 	},
 	'an unknown aspect ratio': {
 		parameters: { size: 'aspectRatio', resolution: '2K', aspectRatio: '={{ "5:4" }}' },

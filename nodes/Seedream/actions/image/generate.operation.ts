@@ -1,112 +1,16 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { toolRunOf } from '../../helpers/agent/toolRun';
-import { accountId } from '../../helpers/account';
-import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DOWNLOAD_CONCURRENCY } from '../../helpers/constants';
-import type { AdviceContext } from '../../helpers/errors/errorAdvice';
-import { refusalError, type InvalidInput } from '../../helpers/errors/nodeErrors';
-import { DEFAULT_MODEL, isModelId, MODELS } from '../../helpers/models';
-import { readExecutionSettings, type ExecutionSettings } from '../../helpers/options';
-import { leaseBudget } from '../../helpers/pacing/accountBudgets';
-import { Limiter } from '../../helpers/pacing/limiter';
-import type { RequestPolicy } from '../../helpers/pacing/retryPolicy';
-import { SpendingCap } from '../../helpers/pacing/spendingCap';
-import { Billing } from '../../helpers/results/billing';
-import { PaidResults } from '../../helpers/reuse/paidResults';
-import { normaliseBaseUrl } from '../../transport';
-import { failurePolicy, prepareAll, runAll } from '../batch';
-import { readRequest } from './generate.parameters';
-import { runRequest } from './generate.request';
+import { executeImageAction } from './execute';
+import type { ImageAction } from './readRequest';
 
 export { description } from './generate.description';
 
-/**
- * Image → Generate for the whole batch: every request is read and checked before the first is
- * sent; then requests run `concurrency` at a time, and the output keeps the input order.
- */
+const GENERATE: ImageAction = { name: 'Generate Images', needsImage: false };
+
+/** Image → Generate: images from a prompt and optional reference images. */
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	if (items.length === 0) return [];
-	const toolRun = toolRunOf(this);
-	let settings: ExecutionSettings;
-	try {
-		settings = readExecutionSettings(this);
-	} catch (error) {
-		// The options are read from the first item; only bad input throws there.
-		throw refusalError(this.getNode(), error as InvalidInput, 0, toolRun !== undefined);
-	}
-	const onFailure = failurePolicy(this, toolRun);
-	const groups = settings.combineItems
-		? [items.map((_, index) => index)]
-		: items.map((_, index) => [index]);
-	const adviceFor = (group: number[]): AdviceContext => {
-		const model = this.getNodeParameter('model', group[0], DEFAULT_MODEL);
-		return {
-			timeoutSeconds: settings.timeoutSeconds,
-			modelName: MODELS[isModelId(model) ? model : DEFAULT_MODEL].name,
-			forModel: toolRun !== undefined,
-		};
-	};
-
-	const prepared = await prepareAll(
-		this,
-		groups,
-		async (group) => await readRequest(this, group, toolRun !== undefined),
-		adviceFor,
-		onFailure,
-	);
-
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = normaliseBaseUrl(credentials.baseUrl || DEFAULT_BASE_URL);
-	// Every execution in this process using the same account shares its rate budget.
-	const account = accountId(baseUrl, String(credentials.apiKey ?? ''));
-	const lease = leaseBudget(account, settings.concurrency);
-	const paid = PaidResults.open(this, settings.reuseResults, account);
-	const cap = SpendingCap.open(this, settings.maxImagesPerExecution);
-	const billing = new Billing(this, settings.pricePerImage);
-	const policy: RequestPolicy = {
-		timeoutMs: settings.timeoutSeconds * 1000,
-		maxRetries: settings.maxRetries,
-		retryUncertain: settings.retryUncertain,
-		budget: lease.budget,
-		signal: this.getExecutionCancelSignal(),
-	};
-	const run = {
-		context: this,
-		baseUrl,
-		policy,
-		toolRun,
-		paid,
-		cap,
-		billing,
-		limiters: {
-			items: new Limiter(settings.concurrency),
-			downloads: new Limiter(DOWNLOAD_CONCURRENCY),
-		},
-	};
-	let failed = true;
-	try {
-		const output = await runAll(
-			this,
-			prepared,
-			groups,
-			async (request, batch) =>
-				await runRequest(
-					{ ...run, batch, policy: { ...policy, isStopped: batch.stopped } },
-					request,
-				),
-			adviceFor,
-			onFailure,
-		);
-		failed = false;
-		return output;
-	} finally {
-		// The node fails: what it paid for goes with the execution, for n8n's Retry to reuse.
-		if (failed) paid.keepForRetry();
-		lease.release();
-		cap.close();
-		this.logger.info(paid.summary(billing.estimate()));
-	}
+	return await executeImageAction.call(this, items, GENERATE);
 }

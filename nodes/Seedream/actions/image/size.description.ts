@@ -14,8 +14,19 @@ import { SIZE_MODES } from '../../helpers/request/size';
  * The parameters keep their names for every model (saved workflows store them); each model
  * shows its own copy, so the presets and limits a user sees are the chosen model's.
  */
-export function sizeProperties(model: ModelRules): INodeProperties[] {
+export function sizeProperties(model: ModelRules, defaultSize: string): INodeProperties[] {
 	const show = { model: [model.id] };
+	const matchInput =
+		model.maxReferences > 0
+			? [
+					{
+						name: 'Match Input Image',
+						value: SIZE_MODES.matchInput,
+						description:
+							'The shape of the (first) reference image, at the resolution you pick: the node works out the width and height',
+					},
+				]
+			: [];
 	const resolutions = resolutionsOf(model);
 	const limits = `${formatPixelRange(model.pixels)} pixels in all, ratio ${formatRatioRange(model.sizeRatio)}`;
 	return [
@@ -23,7 +34,7 @@ export function sizeProperties(model: ModelRules): INodeProperties[] {
 			displayName: 'Size',
 			name: 'size',
 			type: 'options',
-			default: '2K',
+			default: defaultSize,
 			options: [
 				...resolutions.map((resolution) => ({
 					name: `${resolution} (Model Picks the Aspect Ratio)`,
@@ -31,6 +42,7 @@ export function sizeProperties(model: ModelRules): INodeProperties[] {
 				})),
 				{ name: 'Aspect Ratio Preset', value: SIZE_MODES.aspectRatio },
 				{ name: 'Custom Width and Height', value: SIZE_MODES.custom },
+				...matchInput,
 			],
 			description: `With ${resolutions.join(' or ')} the model chooses the aspect ratio from the prompt and references`,
 			displayOptions: { show },
@@ -55,7 +67,8 @@ export function sizeProperties(model: ModelRules): INodeProperties[] {
 			type: 'options',
 			default: '2K',
 			options: resolutions.map((resolution) => ({ name: resolution, value: resolution })),
-			displayOptions: { show: { ...show, size: ['aspectRatio'] } },
+			description: 'How many pixels the image has, as in the presets of the model',
+			displayOptions: { show: { ...show, size: [SIZE_MODES.aspectRatio, SIZE_MODES.matchInput] } },
 		},
 		...(['width', 'height'] as const).map(
 			(name): INodeProperties => ({

@@ -1,5 +1,5 @@
-import { describeBytes, readImageInfo } from '../binary/imageInfo';
-import { formatRatioRange, REFERENCE_LIMITS, type ImageFormat, type ModelRules } from '../models';
+import { describeBytes, readImageInfo, type ImageInfo } from '../binary/imageInfo';
+import { formatRatioRange, REFERENCE_LIMITS, type ModelRules } from '../models';
 import { InvalidInput } from '../errors/nodeErrors';
 
 /**
@@ -11,14 +11,17 @@ function megabytes(bytes: number): string {
 	return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Checks the bytes the API will receive: format from the magic number, size and dimensions. */
+/**
+ * Checks the bytes the API will receive: format from the magic number, size and dimensions.
+ * Returns what the header says: the format and, where it holds them, width and height.
+ */
 export function checkImageBytes(
 	model: ModelRules,
 	label: string,
 	head: Buffer,
 	totalBytes: number,
 	declared: string | undefined,
-): ImageFormat {
+): ImageInfo {
 	const info = readImageInfo(head);
 	if (!info || !model.referenceFormats.includes(info.format)) {
 		const found = info ? `a ${info.format.toUpperCase()} image` : describeBytes(head);
@@ -58,7 +61,7 @@ export function checkImageBytes(
 			);
 		}
 	}
-	return info.format;
+	return info;
 }
 
 export function checkReferenceCount(model: ModelRules, count: number, combined = false): void {

@@ -11,17 +11,22 @@ import { readUpTo } from '../binary/streams';
  * yet each binary is read in full only once, when its request is built:
  * `inspectReferences` looks at metadata and the first bytes; `encodeReference` reads the bytes.
  */
-export type Reference =
+export type Reference = (
 	| {
 			kind: 'binary';
 			itemIndex: number;
 			property: string;
 			format: ImageFormat;
 			bytes: number;
-			label: string;
 	  }
 	/** A URL, or a data URI already checked and normalised: sent as it is. */
-	| { kind: 'text'; value: string; label: string };
+	| { kind: 'text'; value: string }
+) & {
+	label: string;
+	/** In pixels, read from the image's header: known for binary data and data URIs, not for links. */
+	width?: number;
+	height?: number;
+};
 
 export function isDataUri(value: string): boolean {
 	return /^data:/i.test(value);
@@ -91,8 +96,17 @@ async function inspectBinaryReferences(
 		const label = `Binary property "${property}"${binary.fileName ? ` (${binary.fileName})` : ''}`;
 		const head = await readHead(context, itemIndex, property, binary);
 		const size = await binaryByteLength(context, binary, head);
-		const format = checkImageBytes(model, label, head, size, binary.mimeType);
-		references.push({ kind: 'binary', itemIndex, property, format, bytes: size, label });
+		const { format, width, height } = checkImageBytes(model, label, head, size, binary.mimeType);
+		references.push({
+			kind: 'binary',
+			itemIndex,
+			property,
+			format,
+			bytes: size,
+			label,
+			width,
+			height,
+		});
 	}
 	return references;
 }
@@ -133,9 +147,15 @@ function inspectDataUri(model: ModelRules, label: string, value: string): Refere
 	const padding = payload.endsWith('==') ? 2 : payload.endsWith('=') ? 1 : 0;
 	const totalBytes = Math.floor((payload.length * 3) / 4) - padding;
 	const head = Buffer.from(payload.slice(0, Math.ceil(IMAGE_HEADER_BYTES / 3) * 4), 'base64');
-	const format = checkImageBytes(model, label, head, totalBytes, match[1] || undefined);
+	const { format, width, height } = checkImageBytes(
+		model,
+		label,
+		head,
+		totalBytes,
+		match[1] || undefined,
+	);
 	// The API wants the real format, in lower case, as it lists it (image/jpeg, not image/jpg).
-	return { kind: 'text', value: `data:image/${format};base64,${payload}`, label };
+	return { kind: 'text', value: `data:image/${format};base64,${payload}`, label, width, height };
 }
 
 function inspectUrlReferences(model: ModelRules, imageUrls: unknown): Reference[] {

@@ -9,9 +9,14 @@ import {
 	type Resolution,
 } from '../models';
 import { asGiven, InvalidInput } from '../errors/nodeErrors';
+import { matchInputSize, type Dimensions } from './matchInput';
 
 /** The Size parameter's values besides the model's presets. */
-export const SIZE_MODES = { aspectRatio: 'aspectRatio', custom: 'custom' } as const;
+export const SIZE_MODES = {
+	aspectRatio: 'aspectRatio',
+	custom: 'custom',
+	matchInput: 'matchInput',
+} as const;
 
 /**
  * The Size, Aspect Ratio, Resolution, Width and Height parameters as the user set them: an
@@ -23,6 +28,8 @@ export interface SizeChoice {
 	resolution?: unknown;
 	width?: unknown;
 	height?: unknown;
+	/** With Match Input Image: the first reference image's size in pixels, when known. */
+	input?: Dimensions;
 }
 
 export interface ResolvedSize {
@@ -31,6 +38,9 @@ export interface ResolvedSize {
 	/** Known when the request names pixels (not for a preset, where the model picks the ratio). */
 	width?: number;
 	height?: number;
+	/** With Match Input Image: the size of the image it matched, and why the ratio differs, if it does. */
+	input?: Dimensions;
+	clamped?: string;
 }
 
 function presetList(model: ModelRules): string {
@@ -102,6 +112,18 @@ export function resolveSize(choice: SizeChoice, model: ModelRules): ResolvedSize
 		const [width, height] = value.split('x').map(Number);
 		return { value, width, height };
 	}
+	if (choice.size === SIZE_MODES.matchInput) {
+		presetTable(model, choice.resolution);
+		if (!choice.input) {
+			throw new InvalidInput(
+				'Size "Match Input Image" needs an image to match: expected a reference image, found none',
+				'Add the image (Reference Images, or the image to edit), or choose another Size.',
+			);
+		}
+		const resolution = choice.resolution as Resolution;
+		const { width, height, clamped } = matchInputSize(model, resolution, choice.input);
+		return { value: `${width}x${height}`, width, height, input: choice.input, clamped };
+	}
 	if (choice.size === SIZE_MODES.custom) {
 		const { width, height } = checkPixelSize(choice.width, choice.height, model);
 		return { value: `${width}x${height}`, width, height };
@@ -111,6 +133,6 @@ export function resolveSize(choice: SizeChoice, model: ModelRules): ResolvedSize
 		return { value: choice.size };
 	}
 	throw new InvalidInput(
-		`Unknown size: expected ${presetList(model)}, aspectRatio or custom, found ${asGiven(choice.size)}`,
+		`Unknown size: expected ${presetList(model)}, aspectRatio, custom or matchInput, found ${asGiven(choice.size)}`,
 	);
 }

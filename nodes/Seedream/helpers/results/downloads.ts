@@ -58,7 +58,7 @@ async function downloadFailure(
 export async function downloadImage<T>(
 	context: IExecuteFunctions,
 	url: string,
-	policy: RequestPolicy,
+	policy: Pick<RequestPolicy, 'timeoutMs' | 'maxRetries' | 'signal'>,
 	consume: (download: Peeked) => Promise<T>,
 ): Promise<T> {
 	for (let attempt = 0; ; attempt++) {

@@ -18,6 +18,8 @@ export interface ItemSource {
 	reuse?: ReuseNote;
 	/** What the request billed (nothing when reused), and its estimated cost. */
 	cost: RequestCost;
+	/** With Size "Match Input Image": the size of the image matched, and why the shape differs, if it does. */
+	matched?: { input: string; clamped?: string };
 }
 
 /**
@@ -81,6 +83,11 @@ export function imageItems(
 			itemIndex: first,
 		};
 		if (source.itemIndexes.length > 1) json.itemIndexes = source.itemIndexes;
+		if (source.matched) {
+			json.requestedSize = `${source.width}x${source.height}`;
+			json.inputSize = source.matched.input;
+			json.sizeNote = source.matched.clamped;
+		}
 		json.billedImages = source.cost.images;
 		json.costUsd = source.cost.usd;
 		if (usage) json.usage = usage;

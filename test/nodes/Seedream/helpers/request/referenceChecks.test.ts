@@ -11,7 +11,7 @@ const TEN_MB = 10 * 1024 * 1024;
 const label = 'Binary property "data" (photo.jpg)';
 
 const check = (id: ModelId, head: Buffer, total = head.length, declared?: string) =>
-	checkImageBytes(MODELS[id], label, head, total, declared);
+	checkImageBytes(MODELS[id], label, head, total, declared).format;
 
 describe('checkImageBytes: the format, from the bytes', () => {
 	const samples = { png: png(20, 20), jpeg: jpeg(40, 30), webp: webp(), bmp: bmp(), tiff: tiff(), gif: gif() };

@@ -36,9 +36,9 @@ describe('resolveSize: presets', () => {
 	});
 
 	test.each([
-		['seedream-4.5', 'Unknown size: expected 2K, 4K, aspectRatio or custom, found "huge"'],
-		['seedream-5.0-lite', 'Unknown size: expected 2K, 3K, aspectRatio or custom, found "huge"'],
-		['seedream-4.0', 'Unknown size: expected 1K, 2K, 4K, aspectRatio or custom, found "huge"'],
+		['seedream-4.5', 'Unknown size: expected 2K, 4K, aspectRatio, custom or matchInput, found "huge"'],
+		['seedream-5.0-lite', 'Unknown size: expected 2K, 3K, aspectRatio, custom or matchInput, found "huge"'],
+		['seedream-4.0', 'Unknown size: expected 1K, 2K, 4K, aspectRatio, custom or matchInput, found "huge"'],
 	])('%s: an unknown size lists what the model takes', (id, message) => {
 		expect(rejection(() => resolveSize({ size: 'huge' }, MODELS[id as ModelId])).message).toBe(message);
 	});

@@ -20,7 +20,7 @@ import { fileNameFor, imageItems, type ReuseNote } from '../../helpers/results/o
 import { parseResponse, type ResultEntry } from '../../helpers/results/responseParsing';
 import type { PaidResults, Reused } from '../../helpers/reuse/paidResults';
 import type { BatchControl } from '../batch';
-import type { PreparedRequest } from './generate.parameters';
+import type { PreparedRequest } from './readRequest';
 
 /** What every request of one execution shares. */
 export interface ExecutionRun {
@@ -190,6 +190,10 @@ export async function runRequest(
 				: {},
 			reuse,
 			cost,
+			matched: request.size.input && {
+				input: `${request.size.input.width}x${request.size.input.height}`,
+				clamped: request.size.clamped,
+			},
 		},
 		outcomes,
 		entries,

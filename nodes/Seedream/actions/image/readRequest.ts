@@ -12,7 +12,8 @@ import { asGiven, InvalidInput } from '../../helpers/errors/nodeErrors';
 import { checkReferenceCount } from '../../helpers/request/referenceChecks';
 import { inspectReferences, type Reference } from '../../helpers/request/referenceImages';
 import type { GenerationRequest } from '../../helpers/request/requestBody';
-import { resolveSize } from '../../helpers/request/size';
+import { resolveSize, SIZE_MODES } from '../../helpers/request/size';
+import type { LinkSizes } from './inputImage';
 
 /** How the images of one request become output items. */
 export interface OutputSettings {
@@ -26,6 +27,23 @@ export interface OutputSettings {
 export interface PreparedRequest extends GenerationRequest {
 	itemIndexes: number[];
 	output: OutputSettings;
+}
+
+/** What an Image action asks of its requests beyond the parameters. */
+export interface ImageAction {
+	/** As the user reads it: "Edit Image". */
+	name: string;
+	/** The first reference is the image to edit: a request without one is refused. */
+	needsImage: boolean;
+}
+
+/** How the requests of one batch are read. */
+export interface RequestReading {
+	action: ImageAction;
+	/** An AI agent's tool run: it gets links, never downloads. */
+	toolRun: boolean;
+	/** The size of a reference given by link, read once per execution (Match Input Image). */
+	linkSizes: LinkSizes;
 }
 
 /** A saved workflow without the parameter (made before models existed) calls Seedream 4.5. */
@@ -107,7 +125,7 @@ function readSwitch(label: string, value: unknown): boolean {
 export async function readRequest(
 	context: IExecuteFunctions,
 	itemIndexes: number[],
-	toolRun: boolean,
+	{ action, toolRun, linkSizes }: RequestReading,
 ): Promise<PreparedRequest> {
 	const items = context.getInputData();
 	const first = itemIndexes[0];
@@ -116,17 +134,7 @@ export async function readRequest(
 
 	const model = readModel(parameter('model', DEFAULT_MODEL));
 	const prompt = readPrompt(parameter<unknown>('prompt', ''));
-	const size = resolveSize(
-		{
-			size: parameter('size', '2K'),
-			aspectRatio: parameter('aspectRatio', '1:1'),
-			resolution: parameter('resolution', '2K'),
-			width: parameter('width', 2048),
-			height: parameter('height', 2048),
-		},
-		model,
-	);
-	const mode = parameter<string>('referenceImages', 'none');
+	const mode = parameter<string>('referenceImages', action.needsImage ? 'binary' : 'none');
 	const references: Reference[] = [];
 	for (const itemIndex of itemIndexes) {
 		references.push(
@@ -134,6 +142,27 @@ export async function readRequest(
 		);
 	}
 	checkReferenceCount(model, references.length, itemIndexes.length > 1);
+	if (action.needsImage && references.length === 0) {
+		throw new InvalidInput(
+			`${action.name} needs the image to edit: expected an image from binary data or a link, found ${asGiven(mode)} under Image Source`,
+			'Choose where the image to edit comes from (From Binary Data or From URLs).',
+		);
+	}
+	const sizeMode = parameter('size', action.needsImage ? SIZE_MODES.matchInput : '2K');
+	const size = resolveSize(
+		{
+			size: sizeMode,
+			aspectRatio: parameter('aspectRatio', '1:1'),
+			resolution: parameter('resolution', '2K'),
+			width: parameter('width', 2048),
+			height: parameter('height', 2048),
+			input:
+				sizeMode === SIZE_MODES.matchInput && references.length > 0
+					? await linkSizes.of(model, references[0])
+					: undefined,
+		},
+		model,
+	);
 	const imageSet = readImageSet(
 		model,
 		parameter('sequentialImageGeneration', 'disabled'),
