@@ -168,7 +168,7 @@ describe(`one n8n ${VERSION}`, () => {
 		const second = await paidDuring(() => instance.execute(ids.headless));
 		expect([first.paid, second.paid]).toEqual([1, 1]);
 		expect(second.result.stdout).toContain(
-			'Seedream: 1 image(s) generated and billed, 0 reused from identical earlier requests',
+			'Seedream: 1 image(s) generated and billed (about $0.04), 0 reused from identical earlier requests',
 		);
 	});
 
@@ -183,7 +183,7 @@ describe(`one n8n ${VERSION}`, () => {
 			session: rest,
 		});
 		expect(instance.server.stdout).toContain(
-			'Seedream: 1 image(s) generated and billed, 4 reused from identical earlier requests',
+			'Seedream: 1 image(s) generated and billed (about $0.04), 4 reused from identical earlier requests',
 		);
 	});
 
@@ -300,7 +300,7 @@ describe(`one n8n ${VERSION}`, () => {
 			expect(survivor.stdout).toContain(`Worker started execution ${retry.id} `);
 			expect(survivor.stdout).not.toContain(`Worker started execution ${failedId} `);
 			expect(survivor.stdout).toContain(
-				'Seedream: 1 image(s) generated and billed, 4 reused from identical earlier requests',
+				'Seedream: 1 image(s) generated and billed (about $0.04), 4 reused from identical earlier requests',
 			);
 		});
 	},
