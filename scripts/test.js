@@ -10,15 +10,16 @@
 //                  HTTP on 127.0.0.1 (fault suite, shared rate budget, 500-item soak)
 //   7. e2e         jest: the packed package installed into the pinned real n8n, workflows run
 //                  headless against the emulator; never paying twice (a failed execution
-//                  retried through n8n's REST API, after a restart, on the other queue worker)
+//                  retried through n8n's REST API, after a restart, on the other queue worker);
+//                  the spending cap (30 rows capped at 20, a loop, queue mode, custom data)
 //   8. agent       jest: the node as a tool of n8n's AI Agent (3.1 and 2.2) in that real n8n,
 //                  the model a scripted OpenAI-compatible mock, the API the emulator
 //   9. e2e-queue   jest: the same package in the pinned n8n in queue mode (Redis, PostgreSQL, a
 //                  main and two workers), production executions through webhooks, compared
 //                  with a single n8n (skipped, with what to start, where no Redis or
 //                  PostgreSQL answers; a failure in CI, which always has them)
-//  10. e2e-1x      jest: the examples and key behaviours of the e2e suite, and the reuse
-//                  suite, on n8n 1.123.81, the last 1.x
+//  10. e2e-1x      jest: the examples and key behaviours of the e2e suite, the reuse and the
+//                  spending-cap suites, on n8n 1.123.81, the last 1.x
 //  11. editor      jest + playwright-core: the same packed package in n8n's editor, driven in a
 //                  real Chromium (Debian's; skipped, with the install command, when missing)
 // Ends with one plain line "N passed, M failed" counting every test of every step, or
@@ -77,6 +78,7 @@ const steps = [
 					'--runInBand',
 					'test/e2e/seedream.e2e.test.js',
 					'test/e2e/reuse.e2e.test.js',
+					'test/e2e/spendingCap.e2e.test.js',
 				],
 				{ SEEDREAM_N8N_VERSION: N8N_VERSIONS.latest1x },
 			),

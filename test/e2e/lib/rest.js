@@ -69,6 +69,8 @@ async function restSession(url, owner = OWNER) {
 		owner,
 		get: (route) => data('GET', route),
 		post: (route, body) => data('POST', route, body),
+		/** Saves a workflow as the editor's Save button does (the whole workflow, with its versionId). */
+		patch: (route, body) => data('PATCH', route, body),
 		/**
 		 * Runs the saved workflow from `trigger`, as the editor's "Execute workflow" button does
 		 * (n8n 1.x also wants the workflow itself in the body; 2.x reads it from the database).
