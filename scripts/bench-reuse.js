@@ -182,4 +182,4 @@ async function runReuse({
 	print('reuse_lookup_share_of_request_ref5mb', round(lookup.reference5mb / request, 5));
 }
 
-module.exports = { runReuse };
+module.exports = { runReuse, requestMs };

@@ -13,6 +13,9 @@
 // The reuse section (scripts/bench-reuse.js): what the Retry of a failed execution pays for,
 // node against HTTP chain, and what the lookup of earlier results adds to a request.
 //
+// The cap section (scripts/bench-cap.js): the spending cap's bookkeeping per request against a
+// request's latency.
+//
 //   ITEMS=20 LATENCY_MS=2000 npm run bench          BENCH_ONLY=burst BURSTS=20,40 npm run bench
 const { execFile } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
@@ -25,6 +28,7 @@ const { createEmulator } = require('../test/emulator/server');
 const { renderPng } = require('../test/emulator/png');
 const { node, rows, seedream, trigger, workflow } = require('../test/e2e/workflows');
 const { benchCredentials, chainNodes, runBurst, runRestart } = require('./bench-burst');
+const { runCap } = require('./bench-cap');
 const { runReuse } = require('./bench-reuse');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -191,7 +195,7 @@ async function main() {
 	};
 	const install = await n8n.ensureN8n({ log: progress });
 	const tarball = await n8n.packPackage({ repoDir: ROOT, log: false });
-	// "speed", "ratelimit", "memory", "burst" or "reuse" (comma-separated) for a quicker look.
+	// "speed", "ratelimit", "memory", "burst", "reuse" or "cap" (comma-separated) for a quicker look.
 	const only = process.env.BENCH_ONLY;
 	const wants = (section) => !only || only.split(',').includes(section);
 	try {
@@ -210,6 +214,7 @@ async function main() {
 		};
 		if (wants('burst')) await runBurst({ ...bursts, bound: rateLimitBound });
 		if (wants('reuse')) await runReuse({ ...bursts, latencyMs: LATENCY_MS });
+		if (wants('cap')) await runCap({ ...bursts, latencyMs: LATENCY_MS });
 		// Only when asked for by name: it restarts workers on purpose.
 		if (only && only.split(',').includes('restart')) await runRestart(bursts);
 	} finally {

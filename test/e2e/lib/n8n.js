@@ -377,12 +377,12 @@ class N8nInstance {
 		return worker.exitPromise;
 	}
 
-	/** SIGTERM to the server's process group, SIGKILL after `graceMs`. */
-	async stopServer({ graceMs = 15_000 } = {}) {
+	/** `signal` (SIGTERM) to the server's process group, SIGKILL after `graceMs`; SIGKILL is a crash. */
+	async stopServer({ graceMs = 15_000, signal = 'SIGTERM' } = {}) {
 		const server = this.server;
 		if (!server) return null;
 		this.server = null;
-		return stopGroup(server, { graceMs }); // also kills leftovers (task runner)
+		return stopGroup(server, { signal, graceMs }); // also kills leftovers (task runner)
 	}
 
 	/** Stops the server and removes the temporary folder. */
