@@ -7,19 +7,72 @@ import { MAX_IMAGES_TOTAL, type ModelRules } from '../../helpers/models';
  * them together with its own texts and defaults. The names are what saved workflows store.
  */
 
-export function modelProperty(models: ModelRules[], defaultModel: string): INodeProperties {
-	return {
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		default: defaultModel,
-		options: models.map((model) => ({
-			name: model.name,
-			value: model.id,
-			description: `${model.summary}. About $${model.usdPerImage} an image.`,
-		})),
-		description: 'Which Seedream model makes the images. Sizes and limits follow the model.',
-	};
+function priceText(model: ModelRules): string {
+	return model.usdPerImage === undefined
+		? 'No list price known: the cost is not estimated.'
+		: `About $${model.usdPerImage} an image.`;
+}
+
+/** Model, and with "Other (by Route Name)" the route to call. */
+export function modelProperties(models: ModelRules[], defaultModel: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Model',
+			name: 'model',
+			type: 'options',
+			default: defaultModel,
+			options: models.map((model) => ({
+				name: model.name,
+				value: model.id,
+				description: `${model.summary}. ${priceText(model)}`,
+			})),
+			description: 'Which Seedream model makes the images. Sizes and limits follow the model.',
+		},
+		{
+			displayName: 'Model Route',
+			name: 'modelRoute',
+			type: 'string',
+			default: '',
+			// Not required: n8n shows it for a Model set by expression too, and an empty required
+			// field would stop the workflow; an empty route is refused, with advice, when used.
+			placeholder: 'e.g. seedream-5.0-pro',
+			description:
+				"The model's route name, as in POST /v3/<route> on its HighwayAPI reference page. The node sends the body of the Seedream 4.5/5.0 family and checks only what every model shares; the API's own answer says what else this model needs.",
+			hint: 'No list price is known for it: the node counts its images but does not estimate their cost',
+			displayOptions: { show: { model: ['other'] } },
+		},
+	];
+}
+
+/** Seed and Guidance Scale, shown for the models whose row takes them. */
+export function tuningProperties(models: ModelRules[]): INodeProperties[] {
+	const seeded = models.filter((model) => model.seed);
+	const guided = models.filter((model) => model.guidanceScale);
+	const [seedMin, seedMax] = seeded[0]?.seed ?? [-1, 2147483647];
+	const [scaleMin, scaleMax] = guided[0]?.guidanceScale ?? [1, 10];
+	const properties: INodeProperties[] = [
+		{
+			displayName: 'Seed',
+			name: 'seed',
+			type: 'number',
+			default: -1,
+			typeOptions: { minValue: seedMin, maxValue: seedMax, numberPrecision: 0 },
+			description:
+				'-1 for a new image each time. The same seed with the same prompt and size makes the same image again: copy the seed of an output item to remake it, or change only the prompt to vary one thing.',
+			displayOptions: { show: { model: seeded.map((model) => model.id) } },
+		},
+		{
+			displayName: 'Guidance Scale',
+			name: 'guidanceScale',
+			type: 'number',
+			default: 2.5,
+			typeOptions: { minValue: scaleMin, maxValue: scaleMax, numberPrecision: 1 },
+			description: `How strictly the image follows the prompt, ${scaleMin} to ${scaleMax}: higher is stricter`,
+			displayOptions: { show: { model: guided.map((model) => model.id) } },
+		},
+	];
+	// A list of models none of which takes them (Edit Image's) shows neither.
+	return properties.filter((property) => (property.displayOptions?.show?.model ?? []).length > 0);
 }
 
 export function promptProperty(placeholder: string, description: string): INodeProperties {
@@ -35,10 +88,10 @@ export function promptProperty(placeholder: string, description: string): INodeP
 	};
 }
 
-/** "up to 14 (Seedream 4.0: 10)": the reference limits of the models offered. */
+/** "up to 14 (Seedream 4.0: 10)": the reference limits of the models that take references. */
 export function referenceLimits(models: ModelRules[]): string {
 	const most = Math.max(...models.map((model) => model.maxReferences));
-	const fewer = models.filter((model) => model.maxReferences < most);
+	const fewer = models.filter((model) => model.maxReferences < most && model.maxReferences > 0);
 	return `up to ${most}${fewer.map((model) => ` (${model.name}: ${model.maxReferences})`).join('')}`;
 }
 
@@ -53,15 +106,27 @@ const FROM_URLS = {
 	description: 'Public image links or data:image/...;base64, URIs',
 };
 
-/** Where the reference images come from, and the field that names them for each source. */
-export function referenceProperties(texts: {
-	displayName: string;
-	description: string;
-	withNone: boolean;
-	binaryNames: string;
-	urls: string;
-}): INodeProperties[] {
+/** The ids of the models a column leaves out: their parameters for it are hidden. */
+function idsWithout(models: ModelRules[], takes: (model: ModelRules) => boolean): string[] {
+	return models.filter((model) => !takes(model)).map((model) => model.id);
+}
+
+/**
+ * Where the reference images come from, and the field that names them for each source; hidden
+ * for models that take no references.
+ */
+export function referenceProperties(
+	models: ModelRules[],
+	texts: {
+		displayName: string;
+		description: string;
+		withNone: boolean;
+		binaryNames: string;
+		urls: string;
+	},
+): INodeProperties[] {
 	const { displayName, description } = texts;
+	const hide = { model: idsWithout(models, (model) => model.maxReferences > 0) };
 	const source: INodeProperties = texts.withNone
 		? {
 				displayName,
@@ -74,6 +139,7 @@ export function referenceProperties(texts: {
 					FROM_BINARY,
 					FROM_URLS,
 				],
+				displayOptions: { hide },
 			}
 		: {
 				displayName,
@@ -94,7 +160,7 @@ export function referenceProperties(texts: {
 			placeholder: 'e.g. data, image2',
 			description: texts.binaryNames,
 			hint: 'JPEG, PNG, WebP, BMP, TIFF or GIF (Seedream 4.0: JPEG or PNG), up to 10 MB each',
-			displayOptions: { show: { referenceImages: ['binary'] } },
+			displayOptions: { show: { referenceImages: ['binary'] }, hide },
 		},
 		{
 			displayName: 'Image URLs',
@@ -105,44 +171,48 @@ export function referenceProperties(texts: {
 			placeholder: 'https://example.com/product.jpg',
 			description: texts.urls,
 			typeOptions: { rows: 3 },
-			displayOptions: { show: { referenceImages: ['url'] } },
+			displayOptions: { show: { referenceImages: ['url'] }, hide },
 		},
 	];
 }
 
-/** Watermark and Image Set: how many images, and marked or not. */
-export const outputProperties: INodeProperties[] = [
-	{
-		displayName: 'Watermark',
-		name: 'watermark',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to add an "AI generated" mark at the bottom right of each image',
-	},
-	{
-		displayName: 'Image Set',
-		name: 'sequentialImageGeneration',
-		type: 'options',
-		default: 'disabled',
-		options: [
-			{ name: 'Off (One Image)', value: 'disabled' },
-			{
-				name: 'Auto (Related Images)',
-				value: 'auto',
-				description: 'The model decides from the prompt how many related images to return',
-			},
-		],
-		description: 'Whether the model may return a set of related images, e.g. a storyboard',
-	},
-	{
-		displayName: 'Max Images',
-		name: 'maxImages',
-		type: 'number',
-		default: MAX_IMAGES_TOTAL,
-		typeOptions: { minValue: 1, maxValue: MAX_IMAGES_TOTAL, numberPrecision: 0 },
-		description:
-			'The most images the set may hold; the model may return fewer. Each image is billed.',
-		hint: `Reference images count toward the API's total of ${MAX_IMAGES_TOTAL}: the node asks for at most ${MAX_IMAGES_TOTAL} minus the number of references`,
-		displayOptions: { show: { sequentialImageGeneration: ['auto'] } },
-	},
-];
+/** Watermark and Image Set: how many images, and marked or not; no Image Set for models without sets. */
+export function outputProperties(models: ModelRules[]): INodeProperties[] {
+	const hide = { model: idsWithout(models, (model) => model.imageSets) };
+	return [
+		{
+			displayName: 'Watermark',
+			name: 'watermark',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to add an "AI generated" mark at the bottom right of each image',
+		},
+		{
+			displayName: 'Image Set',
+			name: 'sequentialImageGeneration',
+			type: 'options',
+			default: 'disabled',
+			options: [
+				{ name: 'Off (One Image)', value: 'disabled' },
+				{
+					name: 'Auto (Related Images)',
+					value: 'auto',
+					description: 'The model decides from the prompt how many related images to return',
+				},
+			],
+			description: 'Whether the model may return a set of related images, e.g. a storyboard',
+			displayOptions: { hide },
+		},
+		{
+			displayName: 'Max Images',
+			name: 'maxImages',
+			type: 'number',
+			default: MAX_IMAGES_TOTAL,
+			typeOptions: { minValue: 1, maxValue: MAX_IMAGES_TOTAL, numberPrecision: 0 },
+			description:
+				'The most images the set may hold; the model may return fewer. Each image is billed.',
+			hint: `Reference images count toward the API's total of ${MAX_IMAGES_TOTAL}: the node asks for at most ${MAX_IMAGES_TOTAL} minus the number of references`,
+			displayOptions: { show: { sequentialImageGeneration: ['auto'] }, hide },
+		},
+	];
+}
