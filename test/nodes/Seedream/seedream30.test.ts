@@ -83,7 +83,11 @@ describe('Seedream 3.0: the body', () => {
 	});
 
 	test('a fixed seed and a guidance scale are sent, and the item carries the seed', async () => {
-		const { body, items } = await bodyFor({ seed: 2147483647, guidanceScale: 7.5, watermark: false });
+		const { body, items } = await bodyFor({
+			seed: 2147483647,
+			guidanceScale: 7.5,
+			watermark: false,
+		});
 		expect(body).toMatchObject({ seed: 2147483647, guidance_scale: 7.5, watermark: false });
 		expect(items[0].json.seed).toBe(2147483647);
 		const again = await bodyFor({ seed: '42', guidanceScale: '1' });
@@ -95,7 +99,12 @@ describe('Seedream 3.0: the body', () => {
 		const api = captureApi();
 		const result = await runSeedream({ parameters: { prompt: 'x', seed: 5, guidanceScale: 3 } });
 		expect(result.error).toBeUndefined();
-		expect(Object.keys(api.requests[0].body)).toEqual(['prompt', 'size', 'watermark', 'sequential_image_generation']);
+		expect(Object.keys(api.requests[0].body)).toEqual([
+			'prompt',
+			'size',
+			'watermark',
+			'sequential_image_generation',
+		]);
 	});
 });
 
@@ -105,7 +114,11 @@ describe('Seedream 3.0: the answer', () => {
 	test.each([
 		['links in image_urls, base64 empty', { image_urls: [link], binary_data_base64: [] }, 'url'],
 		['links in image_urls, no base64 field', { image_urls: [link] }, 'url'],
-		['base64 in binary_data_base64, no links', { image_urls: [], binary_data_base64: [png(24, 24).toString('base64')] }, 'inline'],
+		[
+			'base64 in binary_data_base64, no links',
+			{ image_urls: [], binary_data_base64: [png(24, 24).toString('base64')] },
+			'inline',
+		],
 	])('%s', async (_name, answer, kind) => {
 		nock(API_HOST).post(TXT2IMG_ROUTE.path).reply(200, answer);
 		const result = await runSeedream({
@@ -130,33 +143,83 @@ describe('Seedream 3.0: the answer', () => {
 
 describe('Seedream 3.0: refused before any request, quoting what was found', () => {
 	test.each([
-		[{ referenceImages: 'binary' }, 'Seedream 3.0 takes no reference images: expected Reference Images None, found "binary"'],
-		[{ referenceImages: 'url', imageUrls: 'https://a.example/1.png' }, 'Seedream 3.0 takes no reference images: expected Reference Images None, found "url"'],
-		[{ sequentialImageGeneration: 'auto' }, 'Seedream 3.0 does not make image sets: expected Image Set disabled, found "auto"'],
-		[{ options: { promptOptimizationMode: 'standard' } }, 'Seedream 3.0 does not offer prompt optimization: expected none, found "standard"'],
-		[{ size: '2K' }, 'Seedream 3.0 has no size presets: expected aspectRatio or custom, found "2K"'],
+		[
+			{ referenceImages: 'binary' },
+			'Seedream 3.0 takes no reference images: expected Reference Images None, found "binary"',
+		],
+		[
+			{ referenceImages: 'url', imageUrls: 'https://a.example/1.png' },
+			'Seedream 3.0 takes no reference images: expected Reference Images None, found "url"',
+		],
+		[
+			{ sequentialImageGeneration: 'auto' },
+			'Seedream 3.0 does not make image sets: expected Image Set disabled, found "auto"',
+		],
+		[
+			{ options: { promptOptimizationMode: 'standard' } },
+			'Seedream 3.0 does not offer prompt optimization: expected none, found "standard"',
+		],
+		[
+			{ size: '2K' },
+			'Seedream 3.0 has no size presets: expected aspectRatio or custom, found "2K"',
+		],
 		[{ size: 'matchInput' }, 'Unknown size: expected aspectRatio or custom, found "matchInput"'],
-		[{ size: 'custom', width: 511, height: 1024 }, 'Size 511x1024 is out of range; Seedream 3.0 accepts 512 to 2048 pixels a side (for example 1024x1024)'],
-		[{ size: 'custom', width: 1024, height: 2049 }, 'Size 1024x2049 is out of range; Seedream 3.0 accepts 512 to 2048 pixels a side (for example 1024x1024)'],
-		[{ seed: -2 }, 'Seed must be a whole number from -1 to 2147483647 for Seedream 3.0 (-1 = random), found -2'],
-		[{ seed: 2147483648 }, 'Seed must be a whole number from -1 to 2147483647 for Seedream 3.0 (-1 = random), found 2147483648'],
-		[{ seed: '={{ "abc" }}' }, 'Seed must be a whole number from -1 to 2147483647 for Seedream 3.0 (-1 = random), found "abc"'],
-		[{ seed: 1.5 }, 'Seed must be a whole number from -1 to 2147483647 for Seedream 3.0 (-1 = random), found 1.5'],
-		[{ guidanceScale: 0.5 }, 'Guidance Scale must be a number from 1 to 10 for Seedream 3.0, found 0.5'],
-		[{ guidanceScale: '={{ "strict" }}' }, 'Guidance Scale must be a number from 1 to 10 for Seedream 3.0, found "strict"'],
-		[{ guidanceScale: 10.5 }, 'Guidance Scale must be a number from 1 to 10 for Seedream 3.0, found 10.5'],
+		[
+			{ size: 'custom', width: 511, height: 1024 },
+			'Size 511x1024 is out of range; Seedream 3.0 accepts 512 to 2048 pixels a side (for example 1024x1024)',
+		],
+		[
+			{ size: 'custom', width: 1024, height: 2049 },
+			'Size 1024x2049 is out of range; Seedream 3.0 accepts 512 to 2048 pixels a side (for example 1024x1024)',
+		],
+		[
+			{ seed: -2 },
+			'Seed must be a whole number from -1 to 2147483647 for Seedream 3.0 (-1 = random), found -2',
+		],
+		[
+			{ seed: 2147483648 },
+			'Seed must be a whole number from -1 to 2147483647 for Seedream 3.0 (-1 = random), found 2147483648',
+		],
+		[
+			{ seed: '={{ "abc" }}' },
+			'Seed must be a whole number from -1 to 2147483647 for Seedream 3.0 (-1 = random), found "abc"',
+		],
+		[
+			{ seed: 1.5 },
+			'Seed must be a whole number from -1 to 2147483647 for Seedream 3.0 (-1 = random), found 1.5',
+		],
+		[
+			{ guidanceScale: 0.5 },
+			'Guidance Scale must be a number from 1 to 10 for Seedream 3.0, found 0.5',
+		],
+		[
+			{ guidanceScale: '={{ "strict" }}' },
+			'Guidance Scale must be a number from 1 to 10 for Seedream 3.0, found "strict"',
+		],
+		[
+			{ guidanceScale: 10.5 },
+			'Guidance Scale must be a number from 1 to 10 for Seedream 3.0, found 10.5',
+		],
 	])('%j', async (parameters, message) => {
 		expect(await refused(parameters)).toBe(message);
 	});
 
-	test('a saved workflow\'s values of parameters hidden for 3.0 never reach it: n8n drops them on load', async () => {
+	test("a saved workflow's values of parameters hidden for 3.0 never reach it: n8n drops them on load", async () => {
 		const { body } = await bodyFor({
 			referenceImages: 'binary',
 			sequentialImageGeneration: 'auto',
 			maxImages: 4,
 			options: { promptOptimizationMode: 'standard' },
 		});
-		expect(Object.keys(body)).toEqual(['prompt', 'model', 'size', 'watermark', 'seed', 'guidance_scale', 'response_format']);
+		expect(Object.keys(body)).toEqual([
+			'prompt',
+			'model',
+			'size',
+			'watermark',
+			'seed',
+			'guidance_scale',
+			'response_format',
+		]);
 	});
 
 	test('Edit Image with 3.0 (by expression) is refused: it cannot take the image to edit', async () => {
