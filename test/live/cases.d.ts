@@ -19,6 +19,7 @@ interface ModelLike {
 	usdPerImage?: number;
 	/** Width and height each, for a model without presets. */
 	sides?: [number, number];
+	seed?: [number, number];
 }
 
 export function liveCases(models: Record<string, ModelLike>): LiveCase[];

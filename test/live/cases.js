@@ -51,6 +51,8 @@ function liveCases(models) {
 			model: model.id,
 			prompt: 'a small red kite on a plain white background',
 			...size.parameters,
+			// A fixed seed where the model takes one: the same image each run, so recordings compare.
+			...(model.seed ? { seed: 1 } : {}),
 		},
 	}));
 	const base = models[DEFAULT_MODEL];
