@@ -9,8 +9,8 @@ import { MAX_IMAGES_TOTAL, type ModelRules } from '../../helpers/models';
 
 function priceText(model: ModelRules): string {
 	return model.usdPerImage === undefined
-		? 'No list price known: the cost is not estimated.'
-		: `About $${model.usdPerImage} an image.`;
+		? 'No list price known: the cost is not estimated'
+		: `About $${model.usdPerImage} an image`;
 }
 
 /** Model, and with "Other (by Route Name)" the route to call. */
@@ -24,7 +24,7 @@ export function modelProperties(models: ModelRules[], defaultModel: string): INo
 			options: models.map((model) => ({
 				name: model.name,
 				value: model.id,
-				description: `${model.summary}. ${priceText(model)}`,
+				description: `${model.summary}. ${priceText(model)}.`,
 			})),
 			description: 'Which Seedream model makes the images. Sizes and limits follow the model.',
 		},
@@ -37,7 +37,7 @@ export function modelProperties(models: ModelRules[], defaultModel: string): INo
 			// field would stop the workflow; an empty route is refused, with advice, when used.
 			placeholder: 'e.g. seedream-5.0-pro',
 			description:
-				"The model's route name, as in POST /v3/<route> on its HighwayAPI reference page. The node sends the body of the Seedream 4.5/5.0 family and checks only what every model shares; the API's own answer says what else this model needs.",
+				"The model's route name, what follows POST /v3/ on its HighwayAPI reference page. The node sends the body of the Seedream 4.5/5.0 family and checks only what every model shares; the API's own answer says what else this model needs.",
 			hint: 'No list price is known for it: the node counts its images but does not estimate their cost',
 			displayOptions: { show: { model: ['other'] } },
 		},

@@ -44,7 +44,7 @@ export async function executeImageAction(
 		? [items.map((_, index) => index)]
 		: items.map((_, index) => [index]);
 	// Known once the credential is read: the advice on a missing route names it.
-	let baseUrl: string | undefined;
+	const credential: { baseUrl?: string } = {};
 	const adviceFor = (group: number[]): AdviceContext => {
 		const parameter = (name: string) => this.getNodeParameter(name, group[0], '');
 		let model = MODELS[DEFAULT_MODEL] as ReturnType<typeof chooseModel>;
@@ -57,7 +57,11 @@ export async function executeImageAction(
 			timeoutSeconds: settings.timeoutSeconds,
 			modelName: model.name,
 			forModel: toolRun !== undefined,
-			route: { path: model.path, baseUrl, byRouteName: model.id === OTHER_MODEL },
+			route: {
+				path: model.path,
+				baseUrl: credential.baseUrl,
+				byRouteName: model.id === OTHER_MODEL,
+			},
 		};
 	};
 
@@ -71,7 +75,8 @@ export async function executeImageAction(
 	);
 
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	baseUrl = normaliseBaseUrl(credentials.baseUrl || DEFAULT_BASE_URL);
+	const baseUrl = normaliseBaseUrl(credentials.baseUrl || DEFAULT_BASE_URL);
+	credential.baseUrl = baseUrl;
 	// Every execution in this process using the same account shares its rate budget.
 	const account = accountId(baseUrl, String(credentials.apiKey ?? ''));
 	const lease = leaseBudget(account, settings.concurrency);

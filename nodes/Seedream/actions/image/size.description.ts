@@ -54,12 +54,13 @@ export function sizeProperties(model: ModelRules, defaultSize: string): INodePro
 				},
 			]
 		: [];
+	const sizeDefault = resolutions.length ? defaultSize : SIZE_MODES.aspectRatio;
 	return [
 		{
 			displayName: 'Size',
 			name: 'size',
 			type: 'options',
-			default: resolutions.length ? defaultSize : SIZE_MODES.aspectRatio,
+			default: sizeDefault,
 			options: [
 				...resolutions.map((resolution) => ({
 					name: `${resolution} (Model Picks the Aspect Ratio)`,
