@@ -38,6 +38,16 @@ describe('Other (by route name): the request', () => {
 		});
 	});
 
+	test('the spending cap counts its images though their price is unknown', async () => {
+		const api = captureApi({ path: '/v3/seedream-5.0-pro' });
+		const result = await runSeedream({
+			parameters: other('seedream-5.0-pro', { options: { maxImagesPerExecution: 1 } }),
+			items: [{ json: {} }, { json: {} }],
+		});
+		expect(api.requests).toHaveLength(1);
+		expect(result.error?.message).toMatch(/Max Images per Execution/i);
+	});
+
 	test('the widest known sizes: 1K to 4K presets and the union of the pixel ranges', () => {
 		const rules = otherModel('x');
 		expect(Object.keys(rules.presets)).toEqual(['1K', '2K', '3K', '4K']);
