@@ -4,13 +4,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { DEFAULT_MODEL, MODEL_IDS, MODELS } from '../../helpers/models';
 import { OTHER_CHOICE } from '../../helpers/otherModel';
 import {
-	modelProperties,
 	outputProperties,
 	promptProperty,
 	referenceLimits,
 	referenceProperties,
-	tuningProperties,
 } from './common.description';
+import { modelProperties, tuningProperties } from './model.description';
 import { options } from './options.description';
 import { sizeProperties } from './size.description';
 
