@@ -22,7 +22,9 @@ export const CREDENTIAL_TEST_FAILURES = [
 	},
 	{
 		status: 404,
-		message: `Base URL does not answer like HighwayAPI (404 on ${CREDENTIAL_TEST_PATH}). Use ${DEFAULT_BASE_URL} unless you go through a proxy or a platform with the same API.`,
+		message:
+			`Base URL does not answer like HighwayAPI (404 on ${CREDENTIAL_TEST_PATH}). Use ${DEFAULT_BASE_URL} unless you go through a proxy or a platform with the same API. ` +
+			'If that platform serves the Seedream routes (/v3/<model>) but not this one, save anyway: a model route it lacks is named in the Seedream node\'s own error (404).',
 	},
 ];
 

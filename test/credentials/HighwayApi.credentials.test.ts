@@ -49,6 +49,8 @@ describe('HighwayAPI credential', () => {
 		expect(messages[401]).toMatch(/did not accept this API Key.*Check that the whole key/);
 		expect(messages[403]).toMatch(/invalid or disabled, or the account has no balance/);
 		expect(messages[404]).toMatch(/^Base URL does not answer like HighwayAPI.*https:\/\/api\.highwayapi\.ai/);
+		// The test proves the key, not each model's route: a missing route is named by the node.
+		expect(messages[404]).toMatch(/a model route it lacks is named in the Seedream node's own error \(404\)\.$/);
 	});
 
 	test.each([

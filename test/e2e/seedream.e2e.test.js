@@ -94,6 +94,26 @@ const testWorkflows = {
 		trigger(),
 		seedream({ model: 'seedream-5.0-lite', prompt: 'x', size: '4K' }),
 	]),
+	v30Seeded: workflow('e2e: Seedream 3.0 with a fixed seed, never reused', [
+		trigger(),
+		seedream({
+			model: 'seedream-3-0-txt2img',
+			prompt: 'a red kite over a beach, flat illustration',
+			size: 'aspectRatio',
+			aspectRatio: '16:9',
+			seed: 424242,
+			guidanceScale: 4,
+			options: { reuseResults: 'never' },
+		}),
+	]),
+	otherRoute: workflow('e2e: Other (by route name)', [
+		trigger(),
+		seedream({ model: 'other', modelRoute: 'seedream-5.0-lite', prompt: 'a kite festival poster' }),
+	]),
+	otherMissing: workflow('e2e: Other, a route the Base URL lacks', [
+		trigger(),
+		seedream({ model: 'other', modelRoute: 'seedream-5.0-pro', prompt: 'a kite festival poster' }),
+	]),
 };
 
 let emulator;
@@ -325,6 +345,60 @@ describe('each model in a real n8n', () => {
 			'Seedream 5.0 Lite has no such preset: expected one of 2K, 3K, found "4K"',
 		);
 		expect(stats.requests).toBe(0);
+	});
+});
+
+describe('Seedream 3.0 and Other (by route name) in a real n8n', () => {
+	const mode = 'filesystem';
+
+	everyVersion('Seedream 3.0: a fixed seed run twice with reuse Never sends two requests with that seed, and gets the same image', async () => {
+		const runs = [await run(mode, 'v30Seeded'), await run(mode, 'v30Seeded')];
+		const hashes = [];
+		for (const { result, output, requests, instance } of runs) {
+			expect(result.ok).toBe(true);
+			expect(requests.map((request) => [request.model, request.status])).toEqual([['seedream-3-0-txt2img', 200]]);
+			expect(requests[0].body).toEqual({
+				prompt: 'a red kite over a beach, flat illustration',
+				model: 'seedream-3-0-t2i-250415',
+				size: '1280x720',
+				watermark: true,
+				seed: 424242,
+				guidance_scale: 4,
+				response_format: 'url',
+			});
+			expect(output).toHaveLength(1);
+			expect(output[0].json).toMatchObject({ seed: 424242, width: 1280, height: 720, billedImages: 1, costUsd: 0.03 });
+			expect(output[0].json.reused).toBeUndefined();
+			hashes.push(sha256((await expectServedImage(instance, output[0])).bytes));
+		}
+		expect(hashes[0]).toBe(hashes[1]);
+	});
+
+	everyVersion('Other (by route name): the named route reaches the emulator with the family body, no cost estimated', async () => {
+		const { result, output, requests, instance } = await run(mode, 'otherRoute');
+		expect(result.ok).toBe(true);
+		expect(requests.map((request) => [request.model, request.status])).toEqual([['seedream-5.0-lite', 200]]);
+		expect(requests[0].body).toEqual({
+			prompt: 'a kite festival poster',
+			size: '2K',
+			watermark: true,
+			sequential_image_generation: 'disabled',
+		});
+		expect(output).toHaveLength(1);
+		expect(output[0].json.billedImages).toBe(1);
+		expect(output[0].json.costUsd).toBeUndefined();
+		await expectServedImage(instance, output[0]);
+	});
+
+	pinnedOnly('Other (by route name): a route the Base URL lacks fails with the 404 advice naming route and Base URL', async () => {
+		const { result, stats } = await run(mode, 'otherMissing');
+		expect(result.ok).toBe(false);
+		const error = n8n.nodeError(result.execution, 'Seedream');
+		expect(error.message).toBe(
+			`The route /v3/seedream-5.0-pro does not exist on ${emulator.url} (404): No route for POST /v3/seedream-5.0-pro; models served: seedream-4.5, seedream-5.0-lite, seedream-4.0, seedream-3-0-txt2img`,
+		);
+		expect(error.description).toMatch(/Check Model Route/);
+		expect(stats.generated).toBe(0);
 	});
 });
 

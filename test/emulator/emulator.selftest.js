@@ -191,7 +191,9 @@ describe('HighwayAPI emulator', () => {
 	test('revoked links fail before they expire, as storage that dropped them early; later ones work', async () => {
 		const before = (await generate(base, { prompt: 'a kite' })).json().images[0];
 		assert.equal((await request('GET', before)).status, 200);
-		const control = await request('POST', `${base}/__emulator/revoke-links`, { body: '{"as":"expired"}' });
+		const control = await request('POST', `${base}/__emulator/revoke-links`, {
+			body: '{"as":"expired"}',
+		});
 		assert.equal(control.status, 200);
 		assert.ok(JSON.parse(control.body.toString()).revoked >= 1);
 		const expired = await request('GET', before);
@@ -466,6 +468,7 @@ describe('HighwayAPI emulator', () => {
 				{ id: 'seedream-4.5', object: 'model' },
 				{ id: 'seedream-5.0-lite', object: 'model' },
 				{ id: 'seedream-4.0', object: 'model' },
+				{ id: 'seedream-3-0-txt2img', object: 'model' },
 			],
 		});
 		const badModels = await request('GET', `${base}/openai/v1/models`, {
@@ -1087,6 +1090,7 @@ describe('Seedream family: each model by its own rules', () => {
 			'seedream-4.5': { requests: 1, generated: 0 },
 			'seedream-5.0-lite': { requests: 1, generated: 1 },
 			'seedream-4.0': { requests: 2, generated: 2 },
+			'seedream-3-0-txt2img': { requests: 0, generated: 0 },
 		});
 		assert.equal(stats.requests, 4);
 		assert.equal(stats.generated, 3);
@@ -1119,7 +1123,7 @@ describe('Seedream family: each model by its own rules', () => {
 			if (!path.endsWith('/x')) {
 				assert.equal(
 					res.json().message,
-					`No route for POST ${path}; models served: seedream-4.5, seedream-5.0-lite, seedream-4.0`,
+					`No route for POST ${path}; models served: seedream-4.5, seedream-5.0-lite, seedream-4.0, seedream-3-0-txt2img`,
 				);
 			}
 		}
@@ -1129,7 +1133,7 @@ describe('Seedream family: each model by its own rules', () => {
 
 	test('MODELS: the rules the emulator enforces, exported read-only', () => {
 		assert.equal(MODELS, require('./validation').MODELS);
-		assert.deepEqual(Object.keys(MODELS), MODEL_IDS);
+		assert.deepEqual(Object.keys(MODELS), [...MODEL_IDS, TXT2IMG]);
 		for (const id of MODEL_IDS) {
 			const model = MODELS[id];
 			const rules = FAMILY[id];
@@ -1148,6 +1152,151 @@ describe('Seedream family: each model by its own rules', () => {
 			assert.deepEqual(model.optimizeModes, rules.optimizeModes.accepted);
 			assert.ok(Object.isFrozen(model) && Object.isFrozen(model.size.presets));
 		}
+	});
+});
+
+const TXT2IMG = 'seedream-3-0-txt2img';
+
+describe('Seedream 3.0 text-to-image: its own body and answer', () => {
+	const emulator = createEmulator({ apiKey: KEY });
+	let base;
+
+	before(async () => {
+		base = await emulator.start();
+	});
+	after(() => emulator.stop());
+	beforeEach(() => emulator.reset());
+
+	const post = (body) => generateOn(base, TXT2IMG, body);
+	const download = async (link) => (await request('GET', link)).body;
+
+	test('defaults: 1024x1024, a link in image_urls, binary_data_base64 empty, no usage', async () => {
+		const res = await post({ prompt: 'a lighthouse' });
+		assert.equal(res.status, 200, res.text());
+		const answer = res.json();
+		assert.deepEqual(Object.keys(answer), ['image_urls', 'binary_data_base64']);
+		assert.equal(answer.image_urls.length, 1);
+		assert.deepEqual(answer.binary_data_base64, []);
+		assert.deepEqual(readImageInfo(await download(answer.image_urls[0])), {
+			format: 'png',
+			width: 1024,
+			height: 1024,
+		});
+		const stats = emulator.stats();
+		assert.deepEqual(stats.byModel[TXT2IMG], { requests: 1, generated: 1 });
+		assert.equal(emulator.requests[0].model, TXT2IMG);
+	});
+
+	test('every documented field is accepted, at the edges of its range', async () => {
+		for (const body of [
+			{ size: '512x512', seed: -1, guidance_scale: 1 },
+			{ size: '2048x2048', seed: 2147483647, guidance_scale: 10 },
+			{ size: '512x2048', seed: 0, guidance_scale: 2.5, watermark: false },
+			{ model: 'seedream-3-0-t2i-250415', response_format: 'url', watermark: true },
+		]) {
+			const res = await post({ prompt: 'edges', ...body });
+			assert.equal(res.status, 200, `${JSON.stringify(body)}: ${res.text()}`);
+		}
+		const [width, height] = [512, 2048];
+		const answer = (await post({ prompt: 'tall', size: `${width}x${height}` })).json();
+		assert.deepEqual(readImageInfo(await download(answer.image_urls[0])), {
+			format: 'png',
+			width,
+			height,
+		});
+	});
+
+	test('out of range or of the wrong type: 400 saying which field and what it takes', async () => {
+		const sizes = `${TXT2IMG} takes "WxH" with each side from 512 to 2048, such as "1024x1024"`;
+		const cases = [
+			[{}, 'prompt is required'],
+			[{ prompt: '  ' }, 'prompt must not be blank'],
+			[{ prompt: 'p', size: '511x512' }, `size 511x512: ${sizes}`],
+			[{ prompt: 'p', size: '2049x1024' }, `size 2049x1024: ${sizes}`],
+			[{ prompt: 'p', size: '2K' }, `size 2K: ${sizes}`],
+			[{ prompt: 'p', size: 1024 }, `size must be a string: ${sizes}`],
+			[{ prompt: 'p', seed: -2 }, 'seed must be an integer from -1 to 2147483647'],
+			[{ prompt: 'p', seed: 2147483648 }, 'seed must be an integer from -1 to 2147483647'],
+			[{ prompt: 'p', seed: 1.5 }, 'seed must be an integer from -1 to 2147483647'],
+			[{ prompt: 'p', seed: '5' }, 'seed must be an integer from -1 to 2147483647'],
+			[{ prompt: 'p', guidance_scale: 0.9 }, 'guidance_scale must be a number from 1 to 10'],
+			[{ prompt: 'p', guidance_scale: 10.5 }, 'guidance_scale must be a number from 1 to 10'],
+			[
+				{ prompt: 'p', model: 'seedream-3-0' },
+				`model must be seedream-3-0-t2i-250415 on ${TXT2IMG}`,
+			],
+			[{ prompt: 'p', watermark: 'no' }, 'watermark must be a boolean'],
+			[{ prompt: 'p', response_format: 'png' }, 'response_format must be one of url, b64_json'],
+		];
+		for (const [body, message] of cases) {
+			const res = await post(body);
+			assert.equal(res.status, 400, JSON.stringify(body));
+			assert.deepEqual(res.json(), invalid(message), JSON.stringify(body));
+		}
+		assert.equal(emulator.stats().generated, 0);
+	});
+
+	test('fields of the 4.5/5.0 family are refused, not ignored', async () => {
+		const takes = 'it takes prompt, model, size, seed, guidance_scale, watermark, response_format';
+		for (const [field, value] of [
+			['image', ['https://example.com/a.png']],
+			['images', ['https://example.com/a.png']],
+			['sequential_image_generation', 'auto'],
+			['sequential_image_generation_options', { max_images: 2 }],
+			['optimize_prompt_options', { mode: 'standard' }],
+		]) {
+			const res = await post({ prompt: 'p', [field]: value });
+			assert.equal(res.status, 400, field);
+			assert.deepEqual(res.json(), invalid(`${field} is not a field of ${TXT2IMG}: ${takes}`));
+		}
+		const res = await post({ prompt: 'p', image: [dataUri(jpeg(20, 20))] });
+		assert.equal(emulator.requests.at(-1).body.image[0].dataUri, true, 'logged as a summary');
+		assert.equal(res.status, 400);
+	});
+
+	test('a fixed seed gives the same bytes for the same prompt and size; -1 new ones', async () => {
+		const bytesOf = async (body) =>
+			download((await post({ prompt: 'same', size: '512x512', ...body })).json().image_urls[0]);
+		const [a, b] = [await bytesOf({ seed: 42 }), await bytesOf({ seed: 42 })];
+		assert.ok(a.equals(b));
+		assert.ok(!a.equals(await bytesOf({ seed: 43 })));
+		assert.ok(!(await bytesOf({ seed: -1 })).equals(await bytesOf({ seed: -1 })));
+		assert.ok(!(await bytesOf({})).equals(await bytesOf({})));
+	});
+
+	test('b64_json: base64 in binary_data_base64, image_urls empty, counted as received', async () => {
+		const res = await post({
+			prompt: 'inline',
+			size: '640x512',
+			seed: 7,
+			response_format: 'b64_json',
+		});
+		assert.equal(res.status, 200);
+		const answer = res.json();
+		assert.deepEqual(answer.image_urls, []);
+		assert.equal(answer.binary_data_base64.length, 1);
+		const bytes = Buffer.from(answer.binary_data_base64[0], 'base64');
+		assert.deepEqual(readImageInfo(bytes), { format: 'png', width: 640, height: 512 });
+		const linked = (await post({ prompt: 'inline', size: '640x512', seed: 7 })).json();
+		assert.ok(bytes.equals(await download(linked.image_urls[0])), 'the same image either way');
+		assert.equal(emulator.stats().downloadedInline, 1);
+	});
+
+	test('faults, auth and rate limits apply as on the other routes', async () => {
+		emulator.configure({ faults: ['500', 'empty-images', '429'] });
+		assert.equal((await post({ prompt: 'f' })).status, 500);
+		const empty = await post({ prompt: 'f' });
+		assert.deepEqual(empty.json(), { image_urls: [], binary_data_base64: [] });
+		assert.equal((await post({ prompt: 'f' })).status, 429);
+		assert.equal((await post({ prompt: '[fault:no-balance]' })).status, 403);
+		const noKey = await generateOn(base, TXT2IMG, { prompt: 'f' }, {});
+		assert.equal(noKey.status, 401);
+		assert.deepEqual(emulator.stats().byStatus, { 500: 1, 200: 1, 429: 1, 403: 1, 401: 1 });
+	});
+
+	test('the models list names it', async () => {
+		const models = (await request('GET', `${base}/openai/v1/models`, { headers: AUTH })).json();
+		assert.ok(models.data.some((model) => model.id === TXT2IMG));
 	});
 });
 

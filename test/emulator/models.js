@@ -6,7 +6,9 @@
  *
  * This is the emulator's own reading of the API, written independently of the node's model
  * table on purpose: contract tests compare the two, so neither may be derived from the other.
- * Validation (validation.js, references.js) is driven by this table and nothing else.
+ * Validation (validation.js, txt2img.js, references.js) is driven by this table and nothing else.
+ * Rows without a `template` take the 4.5/5.0 family's body; `template: 'txt2img'` is Seedream
+ * 3.0's own body and answer.
  */
 
 const px = (width, height) => ({ width, height });
@@ -72,10 +74,39 @@ const MODELS = deepFreeze({
 		references: { field: 'images', max: 10, formats: ['jpeg', 'png'], maxAspectRatio: 3 },
 		optimizeModes: ['standard', 'fast'],
 	}),
+	// Seedream 3.0 text-to-image: a body and an answer of its own (api-notes, "Seedream 3.0").
+	'seedream-3-0-txt2img': {
+		id: 'seedream-3-0-txt2img',
+		path: '/v3/seedream-3-0-txt2img',
+		template: 'txt2img',
+		// `model` is documented as the model ID; this is the only version served.
+		versions: ['seedream-3-0-t2i-250415'],
+		size: { default: px(1024, 1024), minSide: 512, maxSide: 2048 },
+		seed: { min: -1, max: 2147483647, random: -1 },
+		guidanceScale: { min: 1, max: 10, default: 2.5 },
+		responseFormats: ['url', 'b64_json'],
+		// Every field the route takes; anything else (references, image sets, prompt
+		// optimisation) is refused rather than ignored, so a node that sends it is seen.
+		fields: ['prompt', 'model', 'size', 'seed', 'guidance_scale', 'watermark', 'response_format'],
+		// None taken; the shared rules only let the log summarize a reference sent by mistake.
+		references: {
+			...SHARED_REFERENCES,
+			field: null,
+			max: 0,
+			formats: ALL_FORMATS,
+			maxAspectRatio: 16,
+		},
+	},
 });
 
 /** The reference fields of the family: a body may carry only its model's one. */
-const REFERENCE_FIELDS = [...new Set(Object.values(MODELS).map((m) => m.references.field))];
+const REFERENCE_FIELDS = [
+	...new Set(
+		Object.values(MODELS)
+			.map((m) => m.references.field)
+			.filter(Boolean),
+	),
+];
 
 function deepFreeze(value) {
 	if (value && typeof value === 'object' && !Object.isFrozen(value)) {

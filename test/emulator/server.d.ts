@@ -1,13 +1,14 @@
 // Types for the emulator, for the TypeScript tests that run the node against it.
 
-export type EmulatorModelId = 'seedream-4.5' | 'seedream-5.0-lite' | 'seedream-4.0';
+export type EmulatorFamilyModelId = 'seedream-4.5' | 'seedream-5.0-lite' | 'seedream-4.0';
+export type EmulatorModelId = EmulatorFamilyModelId | 'seedream-3-0-txt2img';
 
 /**
  * The rules the emulator enforces for one model (models.js). A `maxAspectRatio` of N allows
  * shapes whose long side is at most N times the short one: the range [1/N, N].
  */
 export interface EmulatorModel {
-	readonly id: EmulatorModelId;
+	readonly id: EmulatorFamilyModelId;
 	readonly path: string;
 	readonly size: {
 		readonly default: { readonly width: number; readonly height: number };
@@ -33,7 +34,27 @@ export interface EmulatorModel {
 	readonly optimizeModes: readonly string[];
 }
 
-export const MODELS: Readonly<Record<EmulatorModelId, EmulatorModel>>;
+/** Seedream 3.0 text-to-image: a body and an answer of its own (txt2img.js). */
+export interface EmulatorTxt2imgModel {
+	readonly id: 'seedream-3-0-txt2img';
+	readonly path: string;
+	readonly template: 'txt2img';
+	readonly versions: readonly string[];
+	readonly size: {
+		readonly default: { readonly width: number; readonly height: number };
+		readonly minSide: number;
+		readonly maxSide: number;
+	};
+	readonly seed: { readonly min: number; readonly max: number; readonly random: number };
+	readonly guidanceScale: { readonly min: number; readonly max: number; readonly default: number };
+	readonly responseFormats: readonly string[];
+	readonly fields: readonly string[];
+	readonly references: { readonly field: null; readonly max: 0 };
+}
+
+export const MODELS: Readonly<
+	Record<EmulatorFamilyModelId, EmulatorModel> & { 'seedream-3-0-txt2img': EmulatorTxt2imgModel }
+>;
 
 export interface EmulatorFault {
 	kind: string;

@@ -15,6 +15,7 @@ const { renderPngParts } = require('./png');
 const { MODELS } = require('./models');
 const { summarizeBody } = require('./references');
 const { ValidationError, validateGenerationBody, countImages } = require('./validation');
+const { txt2imgAnswer } = require('./txt2img');
 
 const HOST = '127.0.0.1';
 const GENERATE_PATH = /^\/v3\/([^/]+)$/; // POST /v3/<model>
@@ -422,6 +423,16 @@ function createEmulator(options = {}) {
 		return crypto.createHmac('sha256', signingKey).update(`${id}.png:${expires}`).digest('hex');
 	}
 
+	/**
+	 * What an image's pixels follow: the prompt and its place in the set; with a txt2img seed,
+	 * the seed and size as well (a fixed seed gives the same bytes again, -1 new ones each time).
+	 */
+	function renderSeed(request, index) {
+		if (request.template !== 'txt2img') return `${request.prompt}\n#${index}`;
+		const seed = request.seed === -1 ? crypto.randomBytes(8).toString('hex') : request.seed;
+		return `${request.prompt}\n${request.width}x${request.height}\nseed ${seed}`;
+	}
+
 	function storeImage(request, index, fault) {
 		const id = crypto.randomBytes(12).toString('hex');
 		const created = now();
@@ -429,7 +440,7 @@ function createEmulator(options = {}) {
 			id,
 			width: request.width,
 			height: request.height,
-			seed: `${request.prompt}\n#${index}`,
+			seed: renderSeed(request, index),
 			imageBytes: config.imageBytes,
 			comment: `seedream-emulator image ${index} ${request.width}x${request.height}`,
 			createdAt: created,
@@ -594,22 +605,45 @@ function createEmulator(options = {}) {
 			counters.interrupted += 1;
 			return resetSocket(res);
 		}
-		if (kind === 'empty-images') return reply(200, { images: [] });
+		if (kind === 'empty-images') return reply(200, emptyAnswer(request));
 
 		const entries = makeImages(record, request, fault);
 		if (abandoned) return;
-		const payload = { images: entries };
-		if (config.includeUsage) payload.usage = { generated_images: record.imageIds.length };
+		const payload = answerFor(request, record, entries);
 
 		if (kind === 'reset-after-generate') return writeHalfThenDestroy(res, record, payload);
 		if (kind === 'malformed-json') return writeTruncated(res, record, payload);
-		if (INLINE_SHAPES.has(config.resultShape)) {
+		if (INLINE_SHAPES.has(config.resultShape) || request.responseFormat === 'b64_json') {
 			// Inline images reach the client with the response itself: count them as received.
 			res.on('finish', () => {
 				for (const id of record.imageIds) inlineIds.add(id);
 			});
 		}
 		reply(200, payload);
+	}
+
+	/** The family answers `{images}` (shaped by `resultShape`); txt2img its own two arrays. */
+	function answerFor(request, record, entries) {
+		if (request.template === 'txt2img') {
+			const stored = record.imageIds.map((id) => images.get(id));
+			const inline = request.responseFormat === 'b64_json';
+			const base64 = (image) => {
+				const { parts, length } = renderImage(image);
+				return Buffer.concat(parts, length).toString('base64');
+			};
+			return txt2imgAnswer(
+				request,
+				inline ? [] : stored.map((image) => linkFor(image)),
+				inline ? stored.map(base64) : [],
+			);
+		}
+		const payload = { images: entries };
+		if (config.includeUsage) payload.usage = { generated_images: record.imageIds.length };
+		return payload;
+	}
+
+	function emptyAnswer(request) {
+		return request.template === 'txt2img' ? txt2imgAnswer(request, [], []) : { images: [] };
 	}
 
 	function refuse(kind, fault, admission, reply) {
@@ -859,7 +893,9 @@ function createEmulator(options = {}) {
 	 */
 	function revokeLinks(as = 'expired') {
 		if (as !== 'expired' && as !== 'deleted')
-			throw new Error(`revoke-links: "as" must be "expired" or "deleted", got ${JSON.stringify(as)}`);
+			throw new Error(
+				`revoke-links: "as" must be "expired" or "deleted", got ${JSON.stringify(as)}`,
+			);
 		for (const image of images.values()) image.revoked = as;
 		return images.size;
 	}

@@ -8,6 +8,7 @@
 
 const { MODELS, REFERENCE_FIELDS } = require('./models');
 const { aspectRatioProblem, inspectReference } = require('./references');
+const { validateTxt2imgBody } = require('./txt2img');
 
 class ValidationError extends Error {}
 
@@ -122,6 +123,7 @@ function validateOptimize(options, model) {
 function validateGenerationBody(body, modelId) {
 	const model = MODELS[modelId];
 	if (!model) throw new TypeError(`unknown model "${modelId}"`);
+	if (model.template === 'txt2img') return validateTxt2imgBody(body, model, fail);
 	if (!isObject(body)) fail('request body must be a JSON object');
 	const prompt = validatePrompt(body.prompt);
 	const size = resolveSize(body.size, model);

@@ -36,7 +36,9 @@ function imageLike({ format, width = 64, height = 64 }: Download): Buffer {
 
 /** The links an answer holds, in order: strings or objects with a link field. */
 function linksOf(body: unknown): string[] {
-	const images = (body as { images?: unknown[]; data?: unknown[] })?.images ?? [];
+	const answer = body as { images?: unknown[]; image_urls?: unknown[] };
+	// Seedream 3.0 answers its links in `image_urls`; the family in `images`.
+	const images = answer?.images ?? answer?.image_urls ?? [];
 	return images.flatMap((entry) => {
 		if (typeof entry === 'string') return /^https?:/.test(entry) ? [entry] : [];
 		const record = entry as IDataObject;

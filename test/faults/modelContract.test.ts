@@ -12,6 +12,7 @@ import {
 	type ModelId,
 } from '../../nodes/Seedream/helpers/models';
 import { MODELS as EMULATED } from '../emulator/server';
+import { FAMILY_MODELS } from '../support/apiContract';
 import { useEmulator } from '../support/emulator';
 import { runSeedream } from '../support/engine';
 import { jpeg, png } from '../support/images';
@@ -27,7 +28,7 @@ async function generate(model: ModelId, parameters: Record<string, unknown>, ite
 	return { result, requests: emulator().requests };
 }
 
-describe.each(MODEL_IDS)('%s: the node table and the emulator agree', (model) => {
+describe.each(FAMILY_MODELS)('%s: the node table and the emulator agree', (model) => {
 	const rules = MODELS[model];
 	const emulated = EMULATED[model];
 
@@ -82,5 +83,62 @@ describe.each(MODEL_IDS)('%s: the node table and the emulator agree', (model) =>
 		expect(requests).toHaveLength(1);
 		expect(requests[0].status).toBe(200);
 		expect(requests[0].body?.[rules.referenceField]).toHaveLength(rules.maxReferences);
+	});
+});
+
+describe('seedream-3-0-txt2img: the node table and the emulator agree', () => {
+	const model = 'seedream-3-0-txt2img';
+	const rules = MODELS[model];
+	const emulated = EMULATED[model];
+	const bodies = () => emulator().requests.map((request) => [request.status, request.body?.size, request.body?.seed]);
+
+	test('route, model version, sides, seed and guidance ranges; no references, sets or optimisation', () => {
+		expect(MODEL_IDS).toContain(model);
+		expect(emulated.path).toBe(rules.path);
+		expect(emulated.versions).toEqual([rules.modelVersion]);
+		expect(rules.sides).toEqual([emulated.size.minSide, emulated.size.maxSide]);
+		expect(rules.seed).toEqual([emulated.seed.min, emulated.seed.max]);
+		expect(rules.guidanceScale).toEqual([emulated.guidanceScale.min, emulated.guidanceScale.max]);
+		expect(emulated.responseFormats).toContain(rules.responseFormat);
+		expect(emulated.references.max).toBe(rules.maxReferences);
+		expect(rules.imageSets || rules.promptOptimizationModes.length > 0).toBe(false);
+		expect([emulated.size.default.width, emulated.size.default.height].join('x')).toBe(rules.ratioSizes?.['1:1']);
+	});
+
+	test('every recommended size the node sends is accepted and rendered at its size', async () => {
+		const sizes = Object.entries(rules.ratioSizes ?? {});
+		for (const [aspectRatio, size] of sizes) {
+			const { result } = await generate(model, { size: 'aspectRatio', aspectRatio });
+			expect(result.error).toBeUndefined();
+			expect(result.items?.[0].json.size).toBe(size);
+		}
+		expect(bodies()).toEqual(sizes.map(([, size]) => [200, size, -1]));
+	});
+
+	test('the edges of the sides, the seed and the guidance scale: what the node lets through, the emulator takes', async () => {
+		const [min, max] = rules.sides!;
+		for (const [width, height, seed, guidanceScale] of [
+			[min, min, -1, 1],
+			[max, max, 2147483647, 10],
+			[min, max, 0, 2.5],
+		]) {
+			const { result } = await generate(model, { size: 'custom', width, height, seed, guidanceScale });
+			expect(result.error).toBeUndefined();
+		}
+		expect(emulator().requests.map((request) => request.status)).toEqual([200, 200, 200]);
+	});
+
+	test('a fixed seed makes the same image again; -1 a new one', async () => {
+		const image = async (seed: number) => {
+			const run = await runSeedream({
+				parameters: { model, prompt: 'same kite', seed, size: 'custom', width: 512, height: 512, options: { reuseResults: 'never' } },
+				credentials: credentials(),
+			});
+			expect(run.error).toBeUndefined();
+			return await run.readBinary(run.items![0]);
+		};
+		expect((await image(7)).equals(await image(7))).toBe(true);
+		expect((await image(-1)).equals(await image(-1))).toBe(false);
+		expect(emulator().stats().generated).toBe(4);
 	});
 });

@@ -126,6 +126,23 @@ describe('Always While Links Are Valid', () => {
 		options: { reuseResults: 'always', ...options },
 	});
 
+	test('Seedream 3.0: the same fixed seed is reused with its seed; another seed pays', async () => {
+		const v30 = (seed: number) => ({
+			...always('a lantern at dawn, seeded'),
+			model: 'seedream-3-0-txt2img',
+			size: 'custom',
+			width: 512,
+			height: 512,
+			seed,
+		});
+		const first = images(await run({ parameters: v30(11) }));
+		const second = images(await run({ parameters: v30(11) }));
+		expect(emulator().stats().requests).toBe(1);
+		expect(second[0].json).toMatchObject({ reused: true, seed: 11, url: first[0].json.url });
+		images(await run({ parameters: v30(12) }));
+		expect(emulator().requests.map((request) => request.body?.seed)).toEqual([11, 12]);
+	});
+
 	test('a second identical run sends nothing; any changed parameter pays for one', async () => {
 		const first = images(await run({ parameters: always('a lantern at dusk') }));
 		expect(emulator().stats().requests).toBe(1);

@@ -16,10 +16,15 @@ interface ModelLike {
 	id: string;
 	path: string;
 	presets: Record<string, unknown>;
+	usdPerImage?: number;
+	/** Width and height each, for a model without presets. */
+	sides?: [number, number];
+	seed?: [number, number];
 }
 
 export function liveCases(models: Record<string, ModelLike>): LiveCase[];
 export function caseFor(models: Record<string, ModelLike>, fixture: { case: string; model: string | null }): LiveCase | undefined;
 export function smallestPreset(model: ModelLike): string;
+export function smallestSize(model: ModelLike): { what: string; parameters: INodeParameters; pixels: number };
 export const REFERENCE: Buffer;
 export const DEFAULT_MODEL: string;

@@ -18,17 +18,41 @@ const RESOLUTION_ORDER = ['1K', '2K', '3K', '4K'];
 /** The model's smallest preset: the cheapest size to generate. */
 const smallestPreset = (model) => RESOLUTION_ORDER.find((resolution) => model.presets[resolution]);
 
+/**
+ * The size parameters of the cheapest image a model makes: its smallest preset, or, for a model
+ * without presets (Seedream 3.0), its smallest square, with the pixels it has for ordering.
+ */
+function smallestSize(model) {
+	const preset = smallestPreset(model);
+	if (preset) {
+		const [width, height] = model.presets[preset]['1:1'].split('x').map(Number);
+		return { what: preset, parameters: { size: preset }, pixels: width * height };
+	}
+	const side = model.sides[0];
+	return {
+		what: `${side}x${side}`,
+		parameters: { size: 'custom', width: side, height: side },
+		pixels: side * side,
+	};
+}
+
 function liveCases(models) {
-	const cases = Object.values(models).map((model) => ({
+	// Cheapest first: by list price, then by pixels (Seedream 3.0 at 512x512 leads).
+	const smallest = Object.values(models)
+		.map((model) => ({ model, size: smallestSize(model) }))
+		.sort((a, b) => a.model.usdPerImage - b.model.usdPerImage || a.size.pixels - b.size.pixels);
+	const cases = smallest.map(({ model, size }) => ({
 		id: 'smallest-image',
 		model: model.id,
 		kind: 'node',
-		what: `one image at ${smallestPreset(model)}`,
+		what: `one image at ${size.what}`,
 		maxImages: 1,
 		parameters: {
 			model: model.id,
 			prompt: 'a small red kite on a plain white background',
-			size: smallestPreset(model),
+			...size.parameters,
+			// A fixed seed where the model takes one: the same image each run, so recordings compare.
+			...(model.seed ? { seed: 1 } : {}),
 		},
 	}));
 	const base = models[DEFAULT_MODEL];
@@ -91,4 +115,4 @@ function caseFor(models, fixture) {
 	return liveCases(models).find((one) => one.id === fixture.case && one.model === fixture.model);
 }
 
-module.exports = { liveCases, caseFor, smallestPreset, REFERENCE, DEFAULT_MODEL };
+module.exports = { liveCases, caseFor, smallestPreset, smallestSize, REFERENCE, DEFAULT_MODEL };

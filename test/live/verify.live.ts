@@ -5,6 +5,7 @@
  * Stops before a case that could take the run past the cap of billed images.
  */
 import { MODELS } from '../../nodes/Seedream/helpers/models';
+import { parseResponse } from '../../nodes/Seedream/helpers/results/responseParsing';
 import { liveCases } from './cases';
 import { createRecordingProxy, fixturePath, secretsIn, toFixture, writeFixture, type Exchange } from './recorder';
 import { runCase, storedImages } from './runCase';
@@ -36,8 +37,12 @@ test.each(cases.map((liveCase) => [`${liveCase.model ?? 'platform'} ${liveCase.i
 			const run = await runCase(liveCase, { apiKey: settings.apiKey, baseUrl: proxy.url });
 			exchange = proxy.exchanges.find((one) => one.request.path === (liveCase.request?.path ?? MODELS[liveCase.model as keyof typeof MODELS].path));
 			expect(exchange).toBeDefined();
-			const answer = exchange!.response.body as { images?: unknown[] };
-			caseBilled = exchange!.response.status === 200 && Array.isArray(answer?.images) ? answer.images.length : 0;
+			// Read as the node reads it: `images`, or 3.0's `image_urls` and `binary_data_base64`.
+			const answer = parseResponse(exchange!.response.body);
+			caseBilled =
+				exchange!.response.status === 200 && 'entries' in answer
+					? answer.entries.filter((entry) => entry.kind !== 'failed').length
+					: 0;
 			let downloads;
 			if (liveCase.kind === 'node') {
 				// Checked the way the end-to-end tests check the emulator's images.

@@ -23,12 +23,17 @@ function modelRows(): string[] {
 	];
 	for (const id of MODEL_IDS) {
 		const model = MODELS[id];
-		const references =
-			`up to ${model.maxReferences} (${model.referenceFormats.map((format) => format.toUpperCase()).join(', ')}; ` +
-			`ratio ${formatRatioRange(model.referenceRatio)})`;
+		const references = model.maxReferences
+			? `up to ${model.maxReferences} (${model.referenceFormats.map((format) => format.toUpperCase()).join(', ')}; ` +
+				`ratio ${formatRatioRange(model.referenceRatio)})`
+			: 'none (text to image)';
+		const presets = resolutionsOf(model).join(', ') || 'none: an aspect ratio or width × height';
+		const sides = model.sides ? `${model.sides[0]} to ${model.sides[1]} a side, ` : '';
+		const extras = [model.seed && 'Seed', model.guidanceScale && 'Guidance Scale'].filter(Boolean);
+		const summary = `${capitalized(model.summary)}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 		rows.push(
-			`| **${model.name}** (\`${id}\`) | ${model.released} | $${model.usdPerImage} | ${capitalized(model.summary)} | ` +
-				`${resolutionsOf(model).join(', ')} | ${formatPixelRange(model.pixels)}, ratio ${formatRatioRange(model.sizeRatio)} | ${references} |`,
+			`| **${model.name}** (\`${id}\`) | ${model.released} | ${model.usdPerImage === undefined ? 'unknown' : `$${model.usdPerImage}`} | ${summary} | ` +
+				`${presets} | ${sides}${formatPixelRange(model.pixels)}, ratio ${formatRatioRange(model.sizeRatio)} | ${references} |`,
 		);
 	}
 	return rows;
@@ -47,6 +52,11 @@ function presetRows(): string[] {
 		}
 	}
 	columns.sort((a, b) => a.label.localeCompare(b.label));
+	// Models without presets have one recommended size per ratio: a column each, after the presets.
+	for (const id of MODEL_IDS) {
+		const sizes = MODELS[id].ratioSizes;
+		if (sizes) columns.push({ label: `${MODELS[id].name.replace('Seedream ', '')} (no presets)`, sizes });
+	}
 	return [
 		`| aspect ratio | ${columns.map((column) => column.label).join(' | ')} |`,
 		`| --- |${columns.map(() => ' --- |').join('')}`,

@@ -9,11 +9,20 @@ import {
 	resolutionsOf,
 } from '../helpers/models';
 
+/** The models the node knows: a model by route name has no known sizes or price to promise. */
 const models = MODEL_IDS.map((id) => MODELS[id]);
 const offered = RESOLUTIONS.filter((resolution) =>
 	models.some((model) => resolutionsOf(model).includes(resolution)),
 );
-const prices = models.map((model) => model.usdPerImage);
+const priceOf = (model: (typeof models)[number]) => model.usdPerImage ?? 0;
+const prices = models.map(priceOf);
+/** "; Seedream 3.0: 512 to 2048 pixels a side": what a model without presets offers instead. */
+const sideSizes = models
+	.filter((model) => model.sides)
+	.map((model) => `; ${model.name}: ${model.sides![0]} to ${model.sides![1]} pixels a side`)
+	.join('');
+const noSets = models.filter((model) => !model.imageSets).map((model) => model.name);
+const setNote = noSets.length ? ` (not on ${noSets.join(' or ')})` : '';
 
 /**
  * What an AI agent's model reads about the tool before it calls it. n8n's automatic one says
@@ -24,13 +33,13 @@ export const DEFAULT_TOOL_DESCRIPTION =
 	'Generates images with ByteDance Seedream from a text prompt. Returns JSON with temporary ' +
 	'links to the images (they expire after about 24 hours: share them as they are), each ' +
 	"image's size and type, and why any image failed; never image data. A call makes one " +
-	`image, or a set of up to ${MAX_IMAGES_TOTAL} related images when the arguments ask for a set. ` +
-	`Sizes from ${offered[0]} to ${offered[offered.length - 1]}, aspect ratios ${ASPECT_RATIOS.join(', ')}. ` +
+	`image, or a set of up to ${MAX_IMAGES_TOTAL} related images when the arguments ask for a set${setNote}. ` +
+	`Sizes from ${offered[0]} to ${offered[offered.length - 1]}${sideSizes}; aspect ratios ${ASPECT_RATIOS.join(', ')}. ` +
 	`Every image is paid (about $${Math.min(...prices)} to $${Math.max(...prices)} ` +
 	'each): call once per image or set you need, and reuse the links rather than calling again.';
 
 const editModels = models.filter((model) => model.maxReferences > 0);
-const editPrices = editModels.map((model) => model.usdPerImage);
+const editPrices = editModels.map(priceOf);
 
 /** The same for Image → Edit Image: what to hand it (a link and an instruction) and what comes back. */
 export const DEFAULT_EDIT_TOOL_DESCRIPTION =

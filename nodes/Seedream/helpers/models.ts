@@ -8,7 +8,12 @@
  * the row holds the widest value the docs allow, and the API's own answer speaks for the rest.
  */
 
-export const MODEL_IDS = ['seedream-4.5', 'seedream-5.0-lite', 'seedream-4.0'] as const;
+export const MODEL_IDS = [
+	'seedream-4.5',
+	'seedream-5.0-lite',
+	'seedream-4.0',
+	'seedream-3-0-txt2img',
+] as const;
 export type ModelId = (typeof MODEL_IDS)[number];
 export const DEFAULT_MODEL: ModelId = 'seedream-4.5';
 
@@ -22,10 +27,10 @@ export type Resolution = (typeof RESOLUTIONS)[number];
 export const ASPECT_RATIOS = ['1:1', '4:3', '3:4', '16:9', '9:16', '3:2', '2:3', '21:9'] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 
-type SizeTable = Record<AspectRatio, string>;
+export type SizeTable = Record<AspectRatio, string>;
 
 /** Recommended width x height per aspect ratio, as the model docs list them. */
-const SIZES_2K: SizeTable = {
+export const SIZES_2K: SizeTable = {
 	'1:1': '2048x2048',
 	'4:3': '2304x1728',
 	'3:4': '1728x2304',
@@ -35,7 +40,7 @@ const SIZES_2K: SizeTable = {
 	'2:3': '1664x2496',
 	'21:9': '3136x1344',
 };
-const SIZES_3K: SizeTable = {
+export const SIZES_3K: SizeTable = {
 	'1:1': '3072x3072',
 	'4:3': '3456x2592',
 	'3:4': '2592x3456',
@@ -45,7 +50,7 @@ const SIZES_3K: SizeTable = {
 	'2:3': '2496x3744',
 	'21:9': '4704x2016',
 };
-const SIZES_4K: SizeTable = {
+export const SIZES_4K: SizeTable = {
 	'1:1': '4096x4096',
 	'4:3': '4704x3520',
 	'3:4': '3520x4704',
@@ -66,7 +71,7 @@ const SIZES_2K_V40: SizeTable = {
  * 4.0's docs name a 1K preset but list no 1K sizes: these are the smallest sizes of each ratio
  * (sides multiples of 16) inside 4.0's pixel range, which starts at 1024x1024.
  */
-const SIZES_1K_V40: SizeTable = {
+export const SIZES_1K_V40: SizeTable = {
 	'1:1': '1024x1024',
 	'4:3': '1216x912',
 	'3:4': '912x1216',
@@ -76,16 +81,31 @@ const SIZES_1K_V40: SizeTable = {
 	'2:3': '864x1296',
 	'21:9': '1568x672',
 };
+/** Seedream 3.0's recommended sizes per aspect ratio (its reference page); it has no presets. */
+const SIZES_V30: SizeTable = {
+	'1:1': '1024x1024',
+	'4:3': '1152x864',
+	'3:4': '864x1152',
+	'16:9': '1280x720',
+	'9:16': '720x1280',
+	'3:2': '1248x832',
+	'2:3': '832x1248',
+	'21:9': '1512x648',
+};
 
 export interface ModelRules {
-	id: ModelId;
+	/** `other` for a model chosen by its route name (otherModel.ts). */
+	id: ModelId | 'other';
 	/** As users read it: "Seedream 4.5". */
 	name: string;
 	released: string;
 	/** What to pick it for, one line. */
 	summary: string;
-	/** Approximate upstream price per generated image, in US dollars (resellers, 2026). */
-	usdPerImage: number;
+	/**
+	 * Approximate upstream price per generated image, in US dollars (resellers, 2026); absent
+	 * when unknown (a model by route name): its cost is then not estimated.
+	 */
+	usdPerImage?: number;
 	/** `POST {baseUrl}{path}` */
 	path: string;
 	/** The body field that carries the references. */
@@ -96,19 +116,31 @@ export interface ModelRules {
 	referenceRatio: [number, number];
 	/** Named sizes, sent as they are (the model picks the aspect ratio), with their WxH per ratio. */
 	presets: Partial<Record<Resolution, SizeTable>>;
+	/** For a model without presets: its recommended WxH per aspect ratio (no Resolution to pick). */
+	ratioSizes?: SizeTable;
+	/** Width and height of a WxH size, each, inclusive, where the model limits sides. */
+	sides?: [number, number];
 	/** Total pixels of a WxH size, inclusive. */
 	pixels: [number, number];
 	/** Width / height of a WxH size, inclusive. */
 	sizeRatio: [number, number];
 	/** Whether `sequential_image_generation: auto` (image sets) is available. */
 	imageSets: boolean;
-	/** `optimize_prompt_options.mode` values. */
+	/** `optimize_prompt_options.mode` values; none: the field is not taken. */
 	promptOptimizationModes: readonly string[];
+	/** Sent as the body's `model`, where the route wants the model version named. */
+	modelVersion?: string;
+	/** Sent as `response_format`, where the route lets the caller choose links or base64. */
+	responseFormat?: 'url';
+	/** `seed`, inclusive, where the model takes one (-1 = random). */
+	seed?: [number, number];
+	/** `guidance_scale`, inclusive, where the model takes one. */
+	guidanceScale?: [number, number];
 }
 
 const FULL_RATIO: [number, number] = [1 / 16, 16];
 
-export const MODELS: Record<ModelId, ModelRules> = {
+export const MODELS: Record<ModelId, ModelRules & { id: ModelId }> = {
 	'seedream-4.5': {
 		id: 'seedream-4.5',
 		name: 'Seedream 4.5',
@@ -160,6 +192,34 @@ export const MODELS: Record<ModelId, ModelRules> = {
 		sizeRatio: FULL_RATIO,
 		imageSets: true,
 		promptOptimizationModes: ['standard', 'fast'],
+	},
+	'seedream-3-0-txt2img': {
+		id: 'seedream-3-0-txt2img',
+		name: 'Seedream 3.0',
+		// Not on the reference page: read from the version it serves, seedream-3-0-t2i-250415.
+		released: '2025-04',
+		summary:
+			'Fastest, text to image at 512 to 2048 pixels a side; a fixed seed remakes an image exactly',
+		// api-notes.md, "Seedream 3.0": about $0.03 upstream (resellers, 2026).
+		usdPerImage: 0.03,
+		path: '/v3/seedream-3-0-txt2img',
+		// Text to image only: no references, no image sets, no prompt optimization.
+		referenceField: 'image',
+		maxReferences: 0,
+		referenceFormats: [],
+		referenceRatio: FULL_RATIO,
+		presets: {},
+		ratioSizes: SIZES_V30,
+		sides: [512, 2048],
+		pixels: [512 * 512, 2048 * 2048],
+		sizeRatio: [1 / 4, 4],
+		imageSets: false,
+		promptOptimizationModes: [],
+		// The only version HighwayAPI serves on this route.
+		modelVersion: 'seedream-3-0-t2i-250415',
+		responseFormat: 'url',
+		seed: [-1, 2_147_483_647],
+		guidanceScale: [1, 10],
 	},
 };
 

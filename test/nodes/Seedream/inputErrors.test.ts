@@ -33,7 +33,7 @@ const FORMATS_45 = 'jpeg, png, webp, bmp, tiff, gif';
 const rows: Record<string, Row> = {
 	'unknown model': {
 		parameters: { model: '={{ "seedream-9" }}' },
-		message: 'Unknown model: expected one of seedream-4.5, seedream-5.0-lite, seedream-4.0, found "seedream-9"',
+		message: 'Unknown model: expected one of seedream-4.5, seedream-5.0-lite, seedream-4.0, seedream-3-0-txt2img, other, found "seedream-9"',
 	},
 	'prompt of spaces and a line break': {
 		parameters: { prompt: '  \n ' },

@@ -3,14 +3,16 @@
  * engine with the API mocked. The routes and reference fields expected here are written in
  * apiContract.ts from HighwayAPI's pages, not read from the node's table.
  */
-import { MODEL_IDS, MODELS, RESOLUTIONS, resolutionsOf } from '../../../nodes/Seedream/helpers/models';
+import { MODELS, RESOLUTIONS, resolutionsOf } from '../../../nodes/Seedream/helpers/models';
 import { captureApi } from '../../support/api';
-import { MODEL_ROUTES } from '../../support/apiContract';
+import { FAMILY_MODELS, MODEL_ROUTES, type FamilyModel } from '../../support/apiContract';
 import { runSeedream } from '../../support/engine';
 import { unmatchedRequests } from '../../support/nockLifecycle';
 import { jpeg, png, webp } from '../../support/images';
 
-type ModelId = (typeof MODEL_IDS)[number];
+/** The 4.5/5.0 family, one body shape; Seedream 3.0 has its own (seedream30.test.ts). */
+type ModelId = FamilyModel;
+const MODEL_IDS = FAMILY_MODELS;
 
 async function bodyFor(model: ModelId | undefined, parameters: Record<string, unknown> = {}) {
 	const api = captureApi({ path: MODEL_ROUTES[model ?? 'seedream-4.5'].path });
@@ -68,7 +70,9 @@ describe('the model parameter', () => {
 
 	test('an unknown model is refused before any request', async () => {
 		const error = await rejected('seedream-4.5', { model: 'seedream-9' });
-		expect(error.message).toBe('Unknown model: expected one of seedream-4.5, seedream-5.0-lite, seedream-4.0, found "seedream-9"');
+		expect(error.message).toBe(
+			'Unknown model: expected one of seedream-4.5, seedream-5.0-lite, seedream-4.0, seedream-3-0-txt2img, other, found "seedream-9"',
+		);
 	});
 });
 

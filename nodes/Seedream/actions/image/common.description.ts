@@ -7,21 +7,6 @@ import { MAX_IMAGES_TOTAL, type ModelRules } from '../../helpers/models';
  * them together with its own texts and defaults. The names are what saved workflows store.
  */
 
-export function modelProperty(models: ModelRules[], defaultModel: string): INodeProperties {
-	return {
-		displayName: 'Model',
-		name: 'model',
-		type: 'options',
-		default: defaultModel,
-		options: models.map((model) => ({
-			name: model.name,
-			value: model.id,
-			description: `${model.summary}. About $${model.usdPerImage} an image.`,
-		})),
-		description: 'Which Seedream model makes the images. Sizes and limits follow the model.',
-	};
-}
-
 export function promptProperty(placeholder: string, description: string): INodeProperties {
 	return {
 		displayName: 'Prompt',
@@ -35,10 +20,10 @@ export function promptProperty(placeholder: string, description: string): INodeP
 	};
 }
 
-/** "up to 14 (Seedream 4.0: 10)": the reference limits of the models offered. */
+/** "up to 14 (Seedream 4.0: 10)": the reference limits of the models that take references. */
 export function referenceLimits(models: ModelRules[]): string {
 	const most = Math.max(...models.map((model) => model.maxReferences));
-	const fewer = models.filter((model) => model.maxReferences < most);
+	const fewer = models.filter((model) => model.maxReferences < most && model.maxReferences > 0);
 	return `up to ${most}${fewer.map((model) => ` (${model.name}: ${model.maxReferences})`).join('')}`;
 }
 
@@ -53,15 +38,27 @@ const FROM_URLS = {
 	description: 'Public image links or data:image/...;base64, URIs',
 };
 
-/** Where the reference images come from, and the field that names them for each source. */
-export function referenceProperties(texts: {
-	displayName: string;
-	description: string;
-	withNone: boolean;
-	binaryNames: string;
-	urls: string;
-}): INodeProperties[] {
+/** The ids of the models a column leaves out: their parameters for it are hidden. */
+function idsWithout(models: ModelRules[], takes: (model: ModelRules) => boolean): string[] {
+	return models.filter((model) => !takes(model)).map((model) => model.id);
+}
+
+/**
+ * Where the reference images come from, and the field that names them for each source; hidden
+ * for models that take no references.
+ */
+export function referenceProperties(
+	models: ModelRules[],
+	texts: {
+		displayName: string;
+		description: string;
+		withNone: boolean;
+		binaryNames: string;
+		urls: string;
+	},
+): INodeProperties[] {
 	const { displayName, description } = texts;
+	const hide = { model: idsWithout(models, (model) => model.maxReferences > 0) };
 	const source: INodeProperties = texts.withNone
 		? {
 				displayName,
@@ -74,6 +71,7 @@ export function referenceProperties(texts: {
 					FROM_BINARY,
 					FROM_URLS,
 				],
+				displayOptions: { hide },
 			}
 		: {
 				displayName,
@@ -94,7 +92,7 @@ export function referenceProperties(texts: {
 			placeholder: 'e.g. data, image2',
 			description: texts.binaryNames,
 			hint: 'JPEG, PNG, WebP, BMP, TIFF or GIF (Seedream 4.0: JPEG or PNG), up to 10 MB each',
-			displayOptions: { show: { referenceImages: ['binary'] } },
+			displayOptions: { show: { referenceImages: ['binary'] }, hide },
 		},
 		{
 			displayName: 'Image URLs',
@@ -105,44 +103,48 @@ export function referenceProperties(texts: {
 			placeholder: 'https://example.com/product.jpg',
 			description: texts.urls,
 			typeOptions: { rows: 3 },
-			displayOptions: { show: { referenceImages: ['url'] } },
+			displayOptions: { show: { referenceImages: ['url'] }, hide },
 		},
 	];
 }
 
-/** Watermark and Image Set: how many images, and marked or not. */
-export const outputProperties: INodeProperties[] = [
-	{
-		displayName: 'Watermark',
-		name: 'watermark',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to add an "AI generated" mark at the bottom right of each image',
-	},
-	{
-		displayName: 'Image Set',
-		name: 'sequentialImageGeneration',
-		type: 'options',
-		default: 'disabled',
-		options: [
-			{ name: 'Off (One Image)', value: 'disabled' },
-			{
-				name: 'Auto (Related Images)',
-				value: 'auto',
-				description: 'The model decides from the prompt how many related images to return',
-			},
-		],
-		description: 'Whether the model may return a set of related images, e.g. a storyboard',
-	},
-	{
-		displayName: 'Max Images',
-		name: 'maxImages',
-		type: 'number',
-		default: MAX_IMAGES_TOTAL,
-		typeOptions: { minValue: 1, maxValue: MAX_IMAGES_TOTAL, numberPrecision: 0 },
-		description:
-			'The most images the set may hold; the model may return fewer. Each image is billed.',
-		hint: `Reference images count toward the API's total of ${MAX_IMAGES_TOTAL}: the node asks for at most ${MAX_IMAGES_TOTAL} minus the number of references`,
-		displayOptions: { show: { sequentialImageGeneration: ['auto'] } },
-	},
-];
+/** Watermark and Image Set: how many images, and marked or not; no Image Set for models without sets. */
+export function outputProperties(models: ModelRules[]): INodeProperties[] {
+	const hide = { model: idsWithout(models, (model) => model.imageSets) };
+	return [
+		{
+			displayName: 'Watermark',
+			name: 'watermark',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to add an "AI generated" mark at the bottom right of each image',
+		},
+		{
+			displayName: 'Image Set',
+			name: 'sequentialImageGeneration',
+			type: 'options',
+			default: 'disabled',
+			options: [
+				{ name: 'Off (One Image)', value: 'disabled' },
+				{
+					name: 'Auto (Related Images)',
+					value: 'auto',
+					description: 'The model decides from the prompt how many related images to return',
+				},
+			],
+			description: 'Whether the model may return a set of related images, e.g. a storyboard',
+			displayOptions: { hide },
+		},
+		{
+			displayName: 'Max Images',
+			name: 'maxImages',
+			type: 'number',
+			default: MAX_IMAGES_TOTAL,
+			typeOptions: { minValue: 1, maxValue: MAX_IMAGES_TOTAL, numberPrecision: 0 },
+			description:
+				'The most images the set may hold; the model may return fewer. Each image is billed.',
+			hint: `Reference images count toward the API's total of ${MAX_IMAGES_TOTAL}: the node asks for at most ${MAX_IMAGES_TOTAL} minus the number of references`,
+			displayOptions: { show: { sequentialImageGeneration: ['auto'] }, hide },
+		},
+	];
+}

@@ -5,7 +5,8 @@ import { accountId } from '../../helpers/account';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, DOWNLOAD_CONCURRENCY } from '../../helpers/constants';
 import type { AdviceContext } from '../../helpers/errors/errorAdvice';
 import { refusalError, type InvalidInput } from '../../helpers/errors/nodeErrors';
-import { DEFAULT_MODEL, isModelId, MODELS } from '../../helpers/models';
+import { DEFAULT_MODEL, MODELS } from '../../helpers/models';
+import { chooseModel, OTHER_MODEL } from '../../helpers/otherModel';
 import { readExecutionSettings, type ExecutionSettings } from '../../helpers/options';
 import { leaseBudget } from '../../helpers/pacing/accountBudgets';
 import { Limiter } from '../../helpers/pacing/limiter';
@@ -42,12 +43,25 @@ export async function executeImageAction(
 	const groups = settings.combineItems
 		? [items.map((_, index) => index)]
 		: items.map((_, index) => [index]);
+	// Known once the credential is read: the advice on a missing route names it.
+	const credential: { baseUrl?: string } = {};
 	const adviceFor = (group: number[]): AdviceContext => {
-		const model = this.getNodeParameter('model', group[0], DEFAULT_MODEL);
+		const parameter = (name: string) => this.getNodeParameter(name, group[0], '');
+		let model = MODELS[DEFAULT_MODEL] as ReturnType<typeof chooseModel>;
+		try {
+			model = chooseModel(parameter('model'), () => parameter('modelRoute'));
+		} catch {
+			// Bad input is refused with its own message; the advice needs only a name.
+		}
 		return {
 			timeoutSeconds: settings.timeoutSeconds,
-			modelName: MODELS[isModelId(model) ? model : DEFAULT_MODEL].name,
+			modelName: model.name,
 			forModel: toolRun !== undefined,
+			route: {
+				path: model.path,
+				baseUrl: credential.baseUrl,
+				byRouteName: model.id === OTHER_MODEL,
+			},
 		};
 	};
 
@@ -62,6 +76,7 @@ export async function executeImageAction(
 
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = normaliseBaseUrl(credentials.baseUrl || DEFAULT_BASE_URL);
+	credential.baseUrl = baseUrl;
 	// Every execution in this process using the same account shares its rate budget.
 	const account = accountId(baseUrl, String(credentials.apiKey ?? ''));
 	const lease = leaseBudget(account, settings.concurrency);

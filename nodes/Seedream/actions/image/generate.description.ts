@@ -2,26 +2,27 @@ import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DEFAULT_MODEL, MODEL_IDS, MODELS } from '../../helpers/models';
+import { OTHER_CHOICE } from '../../helpers/otherModel';
 import {
-	modelProperty,
 	outputProperties,
 	promptProperty,
 	referenceLimits,
 	referenceProperties,
 } from './common.description';
+import { modelProperties, tuningProperties } from './model.description';
 import { options } from './options.description';
 import { sizeProperties } from './size.description';
 
-const models = MODEL_IDS.map((id) => MODELS[id]);
+const models = [...MODEL_IDS.map((id) => MODELS[id]), OTHER_CHOICE];
 
 /** Image → Generate: a prompt, and reference images if the user wants them. */
 const properties: INodeProperties[] = [
-	modelProperty(models, DEFAULT_MODEL),
+	...modelProperties(models, DEFAULT_MODEL),
 	promptProperty(
 		'e.g. A bright product photo of a red sneaker on a white background',
 		'What to generate, in English or Chinese. Keep it under about 600 English words. For an image set, say how many images you want.',
 	),
-	...referenceProperties({
+	...referenceProperties(models, {
 		displayName: 'Reference Images',
 		description: `Images the model should build on, ${referenceLimits(models)}`,
 		withNone: true,
@@ -30,7 +31,8 @@ const properties: INodeProperties[] = [
 		urls: 'One image URL or data:image/...;base64, URI per line (commas separate too). An expression that returns an array of strings also works.',
 	}),
 	...models.flatMap((model) => sizeProperties(model, '2K')),
-	...outputProperties,
+	...outputProperties(models),
+	...tuningProperties(models),
 	options,
 ];
 

@@ -12,6 +12,8 @@ const [concurrencyDefault, maxRetriesDefault, timeoutDefault] = [
 const fastModels = MODEL_IDS.map((id) => MODELS[id])
 	.filter((model) => model.promptOptimizationModes.includes('fast'))
 	.map((model) => model.name);
+/** Models that take no prompt optimization: the option is hidden for them. */
+const unoptimized = MODEL_IDS.filter((id) => MODELS[id].promptOptimizationModes.length === 0);
 
 /** Image → Generate's Options: output, pacing and retries. */
 export const options: INodeProperties = {
@@ -110,6 +112,7 @@ export const options: INodeProperties = {
 				},
 			],
 			description: 'Let the model rewrite the prompt before generating. Not sent unless set.',
+			displayOptions: { hide: { '/model': unoptimized } },
 		},
 		{
 			displayName: 'Retry Timeouts',

@@ -1,14 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import {
-	DEFAULT_MODEL,
-	isModelId,
-	MAX_IMAGES_TOTAL,
-	MODEL_IDS,
-	MODELS,
-	type ModelRules,
-} from '../../helpers/models';
+import { DEFAULT_MODEL, MAX_IMAGES_TOTAL, type ModelRules } from '../../helpers/models';
 import { asGiven, InvalidInput } from '../../helpers/errors/nodeErrors';
+import { chooseModel } from '../../helpers/otherModel';
+import { readTuning, refuseReferences } from '../../helpers/request/tuning';
 import { checkReferenceCount } from '../../helpers/request/referenceChecks';
 import { inspectReferences, type Reference } from '../../helpers/request/referenceImages';
 import type { GenerationRequest } from '../../helpers/request/requestBody';
@@ -44,17 +39,6 @@ export interface RequestReading {
 	toolRun: boolean;
 	/** The size of a reference given by link, read once per execution (Match Input Image). */
 	linkSizes: LinkSizes;
-}
-
-/** A saved workflow without the parameter (made before models existed) calls Seedream 4.5. */
-function readModel(value: unknown): ModelRules {
-	const id = value === undefined || value === '' ? DEFAULT_MODEL : value;
-	if (!isModelId(id)) {
-		throw new InvalidInput(
-			`Unknown model: expected one of ${MODEL_IDS.join(', ')}, found ${asGiven(id)}`,
-		);
-	}
-	return MODELS[id];
 }
 
 function readPrompt(value: unknown): string {
@@ -101,6 +85,12 @@ function readImageSet(model: ModelRules, mode: unknown, asked: unknown, referenc
 
 function readOptimization(model: ModelRules, value: unknown): string | undefined {
 	if (value === undefined || value === '') return undefined;
+	if (model.promptOptimizationModes.length === 0) {
+		throw new InvalidInput(
+			`${model.name} does not offer prompt optimization: expected none, found ${asGiven(value)}`,
+			'Remove Options → Prompt Optimization, or pick another model.',
+		);
+	}
 	if (typeof value !== 'string' || !model.promptOptimizationModes.includes(value)) {
 		throw new InvalidInput(
 			`${model.name} does not offer this prompt optimization: expected ${model.promptOptimizationModes.join(' or ')}, found ${asGiven(value)}`,
@@ -132,9 +122,10 @@ export async function readRequest(
 	const parameter = <T>(name: string, fallback?: T): T =>
 		context.getNodeParameter(name, first, fallback) as T;
 
-	const model = readModel(parameter('model', DEFAULT_MODEL));
+	const model = chooseModel(parameter('model', DEFAULT_MODEL), () => parameter('modelRoute', ''));
 	const prompt = readPrompt(parameter<unknown>('prompt', ''));
 	const mode = parameter<string>('referenceImages', action.needsImage ? 'binary' : 'none');
+	refuseReferences(model, mode, action.needsImage);
 	const references: Reference[] = [];
 	for (const itemIndex of itemIndexes) {
 		references.push(
@@ -180,6 +171,7 @@ export async function readRequest(
 			model,
 			parameter('options.promptOptimizationMode', ''),
 		),
+		...readTuning(model, parameter<unknown>('seed', -1), parameter<unknown>('guidanceScale', 2.5)),
 		references,
 		output: {
 			// n8n drops a tool's binary data: an AI agent gets links and metadata.

@@ -181,6 +181,7 @@ export async function runRequest(
 		{
 			itemIndexes: request.itemIndexes,
 			prompt: request.prompt,
+			seed: request.seed,
 			width: request.size.width,
 			height: request.size.height,
 			binaryPropertyOutput: output.binaryPropertyOutput,

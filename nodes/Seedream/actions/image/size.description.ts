@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	ASPECT_RATIOS,
+	type AspectRatio,
 	formatPixelRange,
 	formatRatioRange,
 	resolutionsOf,
@@ -28,13 +29,38 @@ export function sizeProperties(model: ModelRules, defaultSize: string): INodePro
 				]
 			: [];
 	const resolutions = resolutionsOf(model);
-	const limits = `${formatPixelRange(model.pixels)} pixels in all, ratio ${formatRatioRange(model.sizeRatio)}`;
+	const sides = model.sides ? `${model.sides[0]} to ${model.sides[1]} pixels a side, ` : '';
+	const limits = `${sides}${formatPixelRange(model.pixels)} pixels in all, ratio ${formatRatioRange(model.sizeRatio)}`;
+	// A model without presets offers its recommended size per ratio, from a square one.
+	const [square] = (model.ratioSizes?.['1:1'] ?? '2048x2048').split('x').map(Number);
+	const ratioSize = (ratio: AspectRatio) =>
+		model.ratioSizes
+			? model.ratioSizes[ratio]
+			: resolutions
+					.map((resolution) => `${model.presets[resolution]?.[ratio]} at ${resolution}`)
+					.join(', ');
+	const resolution: INodeProperties[] = resolutions.length
+		? [
+				{
+					displayName: 'Resolution',
+					name: 'resolution',
+					type: 'options',
+					default: '2K',
+					options: resolutions.map((name) => ({ name, value: name })),
+					description: 'How many pixels the image has, as in the presets of the model',
+					displayOptions: {
+						show: { ...show, size: [SIZE_MODES.aspectRatio, SIZE_MODES.matchInput] },
+					},
+				},
+			]
+		: [];
+	const sizeDefault = resolutions.length ? defaultSize : SIZE_MODES.aspectRatio;
 	return [
 		{
 			displayName: 'Size',
 			name: 'size',
 			type: 'options',
-			default: defaultSize,
+			default: sizeDefault,
 			options: [
 				...resolutions.map((resolution) => ({
 					name: `${resolution} (Model Picks the Aspect Ratio)`,
@@ -44,7 +70,9 @@ export function sizeProperties(model: ModelRules, defaultSize: string): INodePro
 				{ name: 'Custom Width and Height', value: SIZE_MODES.custom },
 				...matchInput,
 			],
-			description: `With ${resolutions.join(' or ')} the model chooses the aspect ratio from the prompt and references`,
+			description: resolutions.length
+				? `With ${resolutions.join(' or ')} the model chooses the aspect ratio from the prompt and references`
+				: `${model.name} has no presets: pick an aspect ratio (its recommended size) or a width and height`,
 			displayOptions: { show },
 		},
 		{
@@ -55,27 +83,17 @@ export function sizeProperties(model: ModelRules, defaultSize: string): INodePro
 			options: ASPECT_RATIOS.map((ratio) => ({
 				name: ratio,
 				value: ratio,
-				description: resolutions
-					.map((resolution) => `${model.presets[resolution]?.[ratio]} at ${resolution}`)
-					.join(', '),
+				description: ratioSize(ratio),
 			})),
 			displayOptions: { show: { ...show, size: ['aspectRatio'] } },
 		},
-		{
-			displayName: 'Resolution',
-			name: 'resolution',
-			type: 'options',
-			default: '2K',
-			options: resolutions.map((resolution) => ({ name: resolution, value: resolution })),
-			description: 'How many pixels the image has, as in the presets of the model',
-			displayOptions: { show: { ...show, size: [SIZE_MODES.aspectRatio, SIZE_MODES.matchInput] } },
-		},
+		...resolution,
 		...(['width', 'height'] as const).map(
 			(name): INodeProperties => ({
 				displayName: name === 'width' ? 'Width' : 'Height',
 				name,
 				type: 'number',
-				default: 2048,
+				default: square,
 				typeOptions: { minValue: 1, numberPrecision: 0 },
 				description: `In pixels. Width × height: ${limits}.`,
 				hint: `${model.name}: width × height ${limits}`,

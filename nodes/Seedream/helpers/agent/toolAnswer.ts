@@ -12,6 +12,8 @@ export interface AnswerSource {
 	reuse?: ReuseNote;
 	/** With a spending cap: how many more images this execution may have billed. */
 	imagesLeft?: number;
+	/** The seed sent, for models that take one: the model can pass it again to remake the image. */
+	seed?: number;
 }
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -93,6 +95,7 @@ export function toolAnswer(
 	);
 	const inline = outcomes.filter(({ entry }) => entry.kind === 'inline').length;
 	const json: IDataObject = { generated: outcomes.length, images };
+	if (source.seed !== undefined) json.seed = source.seed;
 	if (failed.length) json.failed = failed;
 	const reusedFrom =
 		source.reuse && 'reusedFrom' in source.reuse ? source.reuse.reusedFrom : undefined;

@@ -1,5 +1,6 @@
 import { PLATFORM } from '../constants';
 import type { ApiFailure } from './failures';
+import { adviseOnRoute, type RouteContext } from './routeAdvice';
 
 export interface Advice {
 	message: string;
@@ -35,6 +36,8 @@ export interface AdviceContext {
 	modelName: string;
 	/** The node runs as an AI agent's tool: a model reads the message, not the description. */
 	forModel?: boolean;
+	/** The model's route, for a 404 (no such route) and a 400 on a model by route name. */
+	route?: RouteContext;
 }
 
 const NOT_BILLED = 'Nothing was generated or billed.';
@@ -64,7 +67,7 @@ export function adviseOnApiFailure(failure: ApiFailure, context: AdviceContext):
 
 function advise(
 	failure: ApiFailure,
-	{ timeoutSeconds, modelName }: AdviceContext,
+	{ timeoutSeconds, modelName, route }: AdviceContext,
 ): Required<Advice> {
 	const code = failure.code ?? '';
 	const status = failure.statusCode;
@@ -168,6 +171,8 @@ function advise(
 				'Nothing was billed. Rephrase the prompt (or use other reference images) and call again.',
 		};
 	}
+	const onRoute = adviseOnRoute(failure, route);
+	if (onRoute) return onRoute;
 	if (status === 403) {
 		return {
 			message: `${PLATFORM} refused the request (403): ${said}`,

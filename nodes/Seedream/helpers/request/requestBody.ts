@@ -3,9 +3,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { MAX_IMAGES_TOTAL, type ModelRules } from '../models';
 import { encodeReference, type Reference } from './referenceImages';
 import type { ResolvedSize } from './size';
+import type { Tuning } from './tuning';
 
 /** What one API request asks for, checked and ready: everything but the reference bytes. */
-export interface GenerationRequest {
+export interface GenerationRequest extends Tuning {
 	model: ModelRules;
 	prompt: string;
 	size: ResolvedSize;
@@ -48,21 +49,25 @@ class BodyWriter {
 
 /**
  * The request's JSON fields, in the order they are sent. `prompt`, `size` and `watermark` always
- * go explicitly, so behaviour never depends on the API's defaults.
+ * go explicitly, so behaviour never depends on the API's defaults; the rest only where the
+ * model's row takes them.
  */
 export function requestFields(request: GenerationRequest): IDataObject {
-	const fields: IDataObject = {
-		prompt: request.prompt,
-		size: request.size.value,
-		watermark: request.watermark,
-		sequential_image_generation: request.sequentialImageGeneration,
-	};
+	const { model } = request;
+	const fields: IDataObject = { prompt: request.prompt };
+	if (model.modelVersion) fields.model = model.modelVersion;
+	fields.size = request.size.value;
+	fields.watermark = request.watermark;
+	if (model.imageSets) fields.sequential_image_generation = request.sequentialImageGeneration;
 	if (request.maxImages !== undefined) {
 		fields.sequential_image_generation_options = { max_images: request.maxImages };
 	}
 	if (request.promptOptimizationMode) {
 		fields.optimize_prompt_options = { mode: request.promptOptimizationMode };
 	}
+	if (request.seed !== undefined) fields.seed = request.seed;
+	if (request.guidanceScale !== undefined) fields.guidance_scale = request.guidanceScale;
+	if (model.responseFormat) fields.response_format = model.responseFormat;
 	return fields;
 }
 

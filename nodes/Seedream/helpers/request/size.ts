@@ -66,12 +66,22 @@ export function checkPixelSize(
 			`Width and height must be positive whole numbers of pixels, found ${asGiven(givenWidth)} x ${asGiven(givenHeight)}`,
 		);
 	}
+	const example = (model.ratioSizes ?? model.presets['2K'])?.['1:1'] ?? '2048x2048';
+	if (
+		model.sides &&
+		[width, height].some((side) => side < model.sides![0] || side > model.sides![1])
+	) {
+		throw new InvalidInput(
+			`Size ${width}x${height} is out of range; ${model.name} accepts ${model.sides[0]} to ${model.sides[1]} pixels a side (for example ${example})`,
+			'Change Width and Height, or pick an aspect ratio under Size.',
+		);
+	}
 	const pixels = width * height;
 	const [min, max] = model.pixels;
 	if (pixels < min || pixels > max) {
 		throw new InvalidInput(
 			`Size ${width}x${height} has ${pixels.toLocaleString('en-US')} pixels; ${model.name} accepts ` +
-				`${formatPixelRange(model.pixels)} (for example ${model.presets['2K']?.['1:1'] ?? '2048x2048'})`,
+				`${formatPixelRange(model.pixels)} (for example ${example})`,
 			'Change Width and Height, or pick a preset under Size.',
 		);
 	}
@@ -86,6 +96,12 @@ export function checkPixelSize(
 }
 
 function presetTable(model: ModelRules, resolution: unknown) {
+	if (resolutionsOf(model).length === 0) {
+		throw new InvalidInput(
+			`${model.name} has no size presets: expected aspectRatio or custom, found ${asGiven(resolution)}`,
+			'Pick Aspect Ratio Preset or Custom Width and Height under Size.',
+		);
+	}
 	const table = resolutionsOf(model).includes(resolution as Resolution)
 		? model.presets[resolution as Resolution]
 		: undefined;
@@ -101,7 +117,8 @@ function presetTable(model: ModelRules, resolution: unknown) {
 /** The request's `size` for the model, checked against the model's rules. */
 export function resolveSize(choice: SizeChoice, model: ModelRules): ResolvedSize {
 	if (choice.size === SIZE_MODES.aspectRatio) {
-		const table = presetTable(model, choice.resolution);
+		// A model without presets has one recommended size per ratio, and no Resolution.
+		const table = model.ratioSizes ?? presetTable(model, choice.resolution);
 		const ratio = choice.aspectRatio as AspectRatio;
 		const value = ASPECT_RATIOS.includes(ratio) ? table[ratio] : undefined;
 		if (!value) {
@@ -112,7 +129,7 @@ export function resolveSize(choice: SizeChoice, model: ModelRules): ResolvedSize
 		const [width, height] = value.split('x').map(Number);
 		return { value, width, height };
 	}
-	if (choice.size === SIZE_MODES.matchInput) {
+	if (choice.size === SIZE_MODES.matchInput && model.maxReferences > 0) {
 		presetTable(model, choice.resolution);
 		if (!choice.input) {
 			throw new InvalidInput(
@@ -132,7 +149,10 @@ export function resolveSize(choice: SizeChoice, model: ModelRules): ResolvedSize
 		presetTable(model, choice.size);
 		return { value: choice.size };
 	}
+	const modes =
+		model.maxReferences > 0 ? 'aspectRatio, custom or matchInput' : 'aspectRatio or custom';
+	const presets = presetList(model);
 	throw new InvalidInput(
-		`Unknown size: expected ${presetList(model)}, aspectRatio, custom or matchInput, found ${asGiven(choice.size)}`,
+		`Unknown size: expected ${presets ? `${presets}, ` : ''}${modes}, found ${asGiven(choice.size)}`,
 	);
 }

@@ -20,6 +20,8 @@ export interface ItemSource {
 	cost: RequestCost;
 	/** With Size "Match Input Image": the size of the image matched, and why the shape differs, if it does. */
 	matched?: { input: string; clamped?: string };
+	/** The seed sent, for models that take one: copied into a later run, it remakes the image. */
+	seed?: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export function imageItems(
 			mimeType: info?.mimeType,
 			fileName: binary?.fileName,
 			prompt: source.prompt,
+			seed: source.seed,
 			itemIndex: first,
 		};
 		if (source.itemIndexes.length > 1) json.itemIndexes = source.itemIndexes;

@@ -4,6 +4,8 @@ import type { IDataObject } from 'n8n-workflow';
  * The API reference leaves the shape of each `images` entry open and the sister platforms
  * differ, so every shape seen in the wild is accepted: a URL string, a data URI, bare base64,
  * or an object with `url`, `image_url` or `b64_json`; an `error` entry marks one failed image.
+ * Seedream 3.0 answers in two arrays of its own instead, `image_urls` (links) and
+ * `binary_data_base64` (base64), the unused one empty or absent.
  */
 export type ResultEntry =
 	| { index: number; kind: 'url'; url: string }
@@ -71,18 +73,30 @@ function fromObject(index: number, value: IDataObject): ResultEntry {
 	};
 }
 
+const EXPECTED = 'Expected a JSON object with an "images" (or "image_urls") array';
+
+/** The answer's image entries, in whichever of the documented shapes it came. */
+function imagesOf(record: IDataObject): unknown[] | undefined {
+	const images = record.images ?? record.data;
+	if (Array.isArray(images)) return images;
+	const links = record.image_urls;
+	const inline = record.binary_data_base64;
+	if (!Array.isArray(links) && !Array.isArray(inline)) return undefined;
+	return [...(Array.isArray(links) ? links : []), ...(Array.isArray(inline) ? inline : [])];
+}
+
 /** The answer's images, or what is wrong with its shape. */
 export function parseResponse(body: unknown): ParsedResponse | { shapeError: string } {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
 		return {
-			shapeError: `Expected a JSON object with an "images" array, found ${Array.isArray(body) ? 'an array' : typeof body}`,
+			shapeError: `${EXPECTED}, found ${Array.isArray(body) ? 'an array' : typeof body}`,
 		};
 	}
 	const record = body as IDataObject;
-	const images = record.images ?? record.data;
-	if (!Array.isArray(images)) {
+	const images = imagesOf(record);
+	if (!images) {
 		return {
-			shapeError: `Expected a JSON object with an "images" array, found the fields: ${Object.keys(record).join(', ') || 'none'}`,
+			shapeError: `${EXPECTED}, found the fields: ${Object.keys(record).join(', ') || 'none'}`,
 		};
 	}
 	const entries = images.map((entry: unknown, index: number): ResultEntry => {

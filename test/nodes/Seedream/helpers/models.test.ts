@@ -17,8 +17,8 @@ import { renderModelTables, withModelTables } from '../../../support/modelTable'
 import { readRepoFile, writeDocs, writeRepoFile } from '../../../support/system';
 
 describe('the model table', () => {
-	test('three models, 4.5 first and the default', () => {
-		expect(MODEL_IDS).toEqual(['seedream-4.5', 'seedream-5.0-lite', 'seedream-4.0']);
+	test('four models, 4.5 first and the default', () => {
+		expect(MODEL_IDS).toEqual(['seedream-4.5', 'seedream-5.0-lite', 'seedream-4.0', 'seedream-3-0-txt2img']);
 		expect(DEFAULT_MODEL).toBe('seedream-4.5');
 		for (const id of MODEL_IDS) expect(MODELS[id].id).toBe(id);
 	});
@@ -32,7 +32,30 @@ describe('the model table', () => {
 			['seedream-4.5', '/v3/seedream-4.5', 'image', 14, ['2K', '4K'], [3_686_400, 16_777_216], true],
 			['seedream-5.0-lite', '/v3/seedream-5.0-lite', 'image', 14, ['2K', '3K'], [3_686_400, 10_404_496], true],
 			['seedream-4.0', '/v3/seedream-4.0', 'images', 10, ['1K', '2K', '4K'], [1_048_576, 16_777_216], true],
+			['seedream-3-0-txt2img', '/v3/seedream-3-0-txt2img', 'image', 0, [], [262_144, 4_194_304], false],
 		]);
+		const v30 = MODELS['seedream-3-0-txt2img'];
+		expect([v30.modelVersion, v30.responseFormat, v30.seed, v30.guidanceScale, v30.sides]).toEqual([
+			'seedream-3-0-t2i-250415',
+			'url',
+			[-1, 2_147_483_647],
+			[1, 10],
+			[512, 2048],
+		]);
+		expect(v30.ratioSizes).toEqual({
+			'1:1': '1024x1024',
+			'4:3': '1152x864',
+			'3:4': '864x1152',
+			'16:9': '1280x720',
+			'9:16': '720x1280',
+			'3:2': '1248x832',
+			'2:3': '832x1248',
+			'21:9': '1512x648',
+		});
+		expect(v30.promptOptimizationModes).toEqual([]);
+		for (const id of ['seedream-4.5', 'seedream-5.0-lite', 'seedream-4.0'] as const) {
+			expect([MODELS[id].seed, MODELS[id].guidanceScale, MODELS[id].modelVersion]).toEqual([undefined, undefined, undefined]);
+		}
 		expect(MODELS['seedream-5.0-lite'].presets['3K']).toMatchObject({ '1:1': '3072x3072', '16:9': '4096x2304' });
 		expect(MODELS['seedream-4.0'].presets['2K']).toMatchObject({ '16:9': '2560x1440', '21:9': '3024x1296' });
 		expect(MODELS['seedream-4.0'].referenceFormats).toEqual(['jpeg', 'png']);
@@ -41,13 +64,18 @@ describe('the model table', () => {
 
 	test.each(MODEL_IDS)('%s: every preset has all eight ratios, WxH inside the model\'s own range', (id) => {
 		const model = MODELS[id];
-		for (const resolution of resolutionsOf(model)) {
-			const table = model.presets[resolution] ?? {};
+		const tables = [...resolutionsOf(model).map((resolution) => model.presets[resolution]), model.ratioSizes].filter((table): table is NonNullable<typeof table> => table !== undefined);
+		expect(tables.length).toBeGreaterThan(0);
+		for (const table of tables) {
 			expect(Object.keys(table)).toEqual(['1:1', '4:3', '3:4', '16:9', '9:16', '3:2', '2:3', '21:9']);
 			for (const size of Object.values(table) as string[]) {
 				const [width, height] = size.split('x').map(Number);
 				expect(width * height).toBeGreaterThanOrEqual(model.pixels[0]);
 				expect(width * height).toBeLessThanOrEqual(model.pixels[1]);
+				if (model.sides) {
+					for (const side of [width, height]) expect(side).toBeGreaterThanOrEqual(model.sides[0]);
+					for (const side of [width, height]) expect(side).toBeLessThanOrEqual(model.sides[1]);
+				}
 			}
 		}
 	});

@@ -89,3 +89,11 @@ describe('with a spending cap', () => {
 		expect(answerWith(undefined)).not.toMatch(/cap/);
 	});
 });
+
+test('the seed a model was sent comes back to the agent, so it can remake the image; none without one', () => {
+	const entry: ImageEntry = { index: 0, kind: 'url', url: link(0, 80) };
+	const answer = (seed?: number) =>
+		toolAnswer({ itemIndexes: [0], size: { value: '512x512', width: 512, height: 512 }, seed }, [{ entry }], [entry]).json;
+	expect(answer(42).seed).toBe(42);
+	expect(answer()).not.toHaveProperty('seed');
+});

@@ -2,7 +2,10 @@
  * The checks each reference passes before any paid request, against the chosen model: format
  * from the bytes, byte count, sides, pixels and aspect ratio; and how many references it takes.
  */
-import { MODEL_IDS, MODELS, type ModelId } from '../../../../../nodes/Seedream/helpers/models';
+import { MODEL_IDS as ALL_MODEL_IDS, MODELS, type ModelId } from '../../../../../nodes/Seedream/helpers/models';
+
+/** The models that take references (Seedream 3.0 takes none: refused before any is read). */
+const MODEL_IDS = ALL_MODEL_IDS.filter((id) => MODELS[id].maxReferences > 0);
 import { checkImageBytes, checkReferenceCount } from '../../../../../nodes/Seedream/helpers/request/referenceChecks';
 import { bmp, gif, jpeg, png, tiff, webp } from '../../../../support/images';
 import { rejection } from '../../../../support/invalidInput';

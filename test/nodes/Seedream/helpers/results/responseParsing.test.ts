@@ -146,15 +146,15 @@ describe('the answer around the entries', () => {
 
 describe('shape errors say what came instead', () => {
 	test.each([
-		[null, 'Expected a JSON object with an "images" array, found object'],
-		[undefined, 'Expected a JSON object with an "images" array, found undefined'],
-		['<html>Bad gateway</html>', 'Expected a JSON object with an "images" array, found string'],
-		[42, 'Expected a JSON object with an "images" array, found number'],
-		[[url], 'Expected a JSON object with an "images" array, found an array'],
-		[{ id: 'task-1', status: 'queued' }, 'Expected a JSON object with an "images" array, found the fields: id, status'],
-		[{}, 'Expected a JSON object with an "images" array, found the fields: none'],
-		[{ images: url }, 'Expected a JSON object with an "images" array, found the fields: images'],
-		[{ images: null, data: { url } }, 'Expected a JSON object with an "images" array, found the fields: images, data'],
+		[null, 'Expected a JSON object with an "images" (or "image_urls") array, found object'],
+		[undefined, 'Expected a JSON object with an "images" (or "image_urls") array, found undefined'],
+		['<html>Bad gateway</html>', 'Expected a JSON object with an "images" (or "image_urls") array, found string'],
+		[42, 'Expected a JSON object with an "images" (or "image_urls") array, found number'],
+		[[url], 'Expected a JSON object with an "images" (or "image_urls") array, found an array'],
+		[{ id: 'task-1', status: 'queued' }, 'Expected a JSON object with an "images" (or "image_urls") array, found the fields: id, status'],
+		[{}, 'Expected a JSON object with an "images" (or "image_urls") array, found the fields: none'],
+		[{ images: url }, 'Expected a JSON object with an "images" (or "image_urls") array, found the fields: images'],
+		[{ images: null, data: { url } }, 'Expected a JSON object with an "images" (or "image_urls") array, found the fields: images, data'],
 	])('%#: %p', (body, shapeError) => {
 		expect(parseResponse(body)).toEqual({ shapeError });
 	});
