@@ -221,7 +221,7 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 			}
 			expect(shown).toEqual({
 				resource: 'Image',
-				operation: 'Generate',
+				operation: 'Generate Images',
 				model: 'Seedream 4.5',
 				prompt: '',
 				referenceImages: 'None',
