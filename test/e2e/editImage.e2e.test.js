@@ -4,16 +4,13 @@
 // emulator's sample photos) is edited in its own shape; bad input is refused before any request.
 // Runs on the pinned n8n 2.x (step e2e) and on the last 1.x (step e2e-1x, SEEDREAM_N8N_VERSION).
 const { createHash, randomBytes } = require('node:crypto');
-const { rmSync } = require('node:fs');
-const path = require('node:path');
 
-const { createEmulator } = require('../emulator/server');
 const { readImageInfo } = require('../emulator/png');
 const n8n = require('./lib/n8n');
 const { readExample } = require('./lib/examples');
+const { workflowSuite } = require('./lib/suite');
 const { node, rows, seedream, trigger, workflow } = require('./workflows');
 
-const ROOT = path.resolve(__dirname, '../..');
 const VERSION = process.env.SEEDREAM_N8N_VERSION || n8n.N8N_VERSIONS.pinned;
 const KEY = `edit-${randomBytes(12).toString('hex')}`;
 const log = (line) => process.stderr.write(`[e2e edit] ${String(line).trimEnd()}\n`);
@@ -32,19 +29,11 @@ const download = (url) =>
 const edit = (parameters) =>
 	seedream({ operation: 'edit', prompt: 'Make it winter; keep the bottle as it is', ...parameters });
 
-let emulator;
-let baseUrl;
-let tarball;
-const instances = {};
-const ids = {};
-
-beforeAll(async () => {
-	emulator = createEmulator({ apiKey: KEY });
-	baseUrl = await emulator.start();
-	log(`emulator on ${baseUrl}, n8n ${VERSION}`);
-	await n8n.ensureN8n({ log, version: VERSION });
-	tarball = await n8n.packPackage({ repoDir: ROOT, log });
-	const workflows = {
+const suite = workflowSuite({
+	key: KEY,
+	version: VERSION,
+	log,
+	workflows: (baseUrl) => ({
 		example: readExample('edit-product-photo', { emulatorUrl: baseUrl }),
 		fromLink: workflow('e2e edit: the photo as a link', [
 			trigger(),
@@ -63,34 +52,9 @@ beforeAll(async () => {
 				imageUrls: `${baseUrl}/files/expired-photo.png?X-Expires=1&X-Signature=x`,
 			}),
 		]),
-	};
-	for (const binaryMode of ['filesystem', 'default']) {
-		const instance = await n8n.createInstance({ binaryMode, tarball, log, version: VERSION });
-		await instance.importCredentials([
-			{ id: 'highway-emulator', name: 'HighwayAPI account', type: 'highwayApi', data: { apiKey: KEY, baseUrl } },
-		]);
-		const names = Object.keys(workflows);
-		const imported = await instance.importWorkflows(names.map((name) => workflows[name]));
-		ids[binaryMode] = Object.fromEntries(names.map((name, index) => [name, imported[index]]));
-		instances[binaryMode] = instance;
-	}
+	}),
 });
-
-afterAll(async () => {
-	await Promise.all(Object.values(instances).map((instance) => instance.cleanup()));
-	await emulator?.stop();
-	if (tarball) rmSync(path.dirname(tarball), { recursive: true, force: true });
-});
-
-/** Runs a workflow on a fresh emulator record; returns Seedream's items and what the API saw. */
-async function run(binaryMode, name) {
-	emulator.reset();
-	const instance = instances[binaryMode];
-	const result = await instance.execute(ids[binaryMode][name]);
-	const output = result.ok ? n8n.nodeOutput(result.execution, 'Seedream') : undefined;
-	expect(JSON.stringify(result.execution) + result.stdout + result.stderr).not.toContain(KEY);
-	return { result, output, requests: emulator.requests.slice(), stats: emulator.stats(), instance };
-}
+const { run } = suite;
 
 /** The size the API was asked for: 4:5, within Seedream 4.5's pixel range. */
 function expectFourFiveInRange(size) {
@@ -107,7 +71,7 @@ describe.each(['filesystem', 'default'])(`n8n ${VERSION}, %s binary mode`, (bina
 		expect(result.ok).toBe(true);
 		// HTTP Request downloaded the photo once; Seedream sent it, with a 4:5 size.
 		expect(stats.samplesServed).toBe(1);
-		const photo = await (await fetch(`${baseUrl}/samples/product-1080x1350.png`)).arrayBuffer();
+		const photo = await (await fetch(`${suite.baseUrl}/samples/product-1080x1350.png`)).arrayBuffer();
 		expect(requests).toHaveLength(1);
 		expect(requests[0]).toMatchObject({ model: 'seedream-4.5', status: 200 });
 		expect(requests[0].body).toEqual({
@@ -153,7 +117,7 @@ describe(`n8n ${VERSION}, filesystem binary mode`, () => {
 		expect(requests).toHaveLength(1);
 		expect(requests[0].body).toMatchObject({
 			size: '1856x2320',
-			image: [`${baseUrl}/samples/product-1080x1350.png`],
+			image: [`${suite.baseUrl}/samples/product-1080x1350.png`],
 		});
 		expect(output[0].json).toMatchObject({ inputSize: '1080x1350', requestedSize: '1856x2320' });
 		expect(readImageInfo(await instance.readBinary(output[0].binary.data))).toMatchObject({

@@ -222,8 +222,7 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 			await expect(
 				page.getByTestId('node-credentials-select').locator('input').inputValue(),
 			).resolves.toBe(CREDENTIAL.name);
-			const shown = {};
-			for (const name of [
+			const shown = await editor.shownValues(page, [
 				'resource',
 				'operation',
 				'model',
@@ -232,9 +231,7 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 				'size',
 				'watermark',
 				'sequentialImageGeneration',
-			]) {
-				shown[name] = await editor.shownValue(page, name);
-			}
+			]);
 			expect(shown).toEqual({
 				resource: 'Image',
 				operation: 'Generate Images',
@@ -358,10 +355,15 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 			await edit.click();
 			await page.getByTestId('ndv').waitFor();
 
-			const shown = {};
-			for (const name of ['operation', 'model', 'prompt', 'referenceImages', 'binaryPropertyNames', 'size', 'resolution']) {
-				shown[name] = await editor.shownValue(page, name);
-			}
+			const shown = await editor.shownValues(page, [
+				'operation',
+				'model',
+				'prompt',
+				'referenceImages',
+				'binaryPropertyNames',
+				'size',
+				'resolution',
+			]);
 			expect(shown).toEqual({
 				operation: 'Edit Image',
 				model: 'Seedream 4.5',
