@@ -8,7 +8,7 @@
 //
 //   npm run demo -- --example storyboard-image-set --out /tmp/images
 const { randomBytes } = require('node:crypto');
-const { mkdirSync, readdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -24,16 +24,14 @@ const step = (line) => say(`\n> ${line}`);
 async function main() {
 	const exampleName = argument('example', 'campaign-visuals');
 	const outDir = path.resolve(argument('out', path.join(ROOT, 'demo-output')));
-	const exampleFile = path.join(ROOT, 'examples', `${exampleName}.json`);
-	let workflow;
-	try {
-		workflow = JSON.parse(readFileSync(exampleFile, 'utf8'));
-	} catch {
-		const known = readdirSync(path.join(ROOT, 'examples')).map((file) => file.replace(/\.json$/, ''));
-		throw new Error(`No example "${exampleName}"; choose one of: ${known.join(', ')}`);
+	const examples = require('../test/e2e/lib/examples');
+	if (!examples.exampleNames().includes(exampleName)) {
+		throw new Error(`No example "${exampleName}"; choose one of: ${examples.exampleNames().join(', ')}`);
 	}
+	let workflow = examples.readExample(exampleName);
 
 	const n8n = require('../test/e2e/lib/n8n');
+	const { createEmulator } = require('../test/emulator/server');
 	let emulator;
 	let apiKey = process.env.HIGHWAY_API_KEY;
 	let baseUrl;
@@ -41,11 +39,17 @@ async function main() {
 		baseUrl = process.env.HIGHWAY_BASE_URL || 'https://api.highwayapi.ai';
 		step(`Using the real API at ${baseUrl} (HIGHWAY_API_KEY is set: this is billed)`);
 	} else {
-		const { createEmulator } = require('../test/emulator/server');
 		apiKey = `demo-${randomBytes(8).toString('hex')}`;
 		emulator = createEmulator({ apiKey, latencyMs: 300 });
 		baseUrl = await emulator.start();
 		step(`Started the HighwayAPI emulator at ${baseUrl} (set HIGHWAY_API_KEY to call the real API)`);
+	}
+	if (examples.usesSamples(workflow)) {
+		// The example downloads a sample photo; with the real API only the emulator's /samples/ serves it.
+		emulator ??= createEmulator({ apiKey: randomBytes(8).toString('hex') });
+		const samplesUrl = emulator.url ?? (await emulator.start());
+		workflow = examples.pointSamplesAt(workflow, samplesUrl);
+		say(`  the example's sample photo comes from ${samplesUrl}/samples/`);
 	}
 
 	let instance;
@@ -100,9 +104,13 @@ async function main() {
 		}
 		const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
 		for (const row of table) say(`  ${row.map((cell, column) => cell.padEnd(widths[column])).join('  ')}`);
-		if (emulator) {
+		if (emulator && !process.env.HIGHWAY_API_KEY) {
 			const stats = emulator.stats();
-			say(`\nThe emulator generated ${stats.generated} image(s) and served ${stats.downloaded}.`);
+			const sizes = emulator.requests.map((request) => request.body?.size).filter(Boolean);
+			say(`\nThe emulator generated ${stats.generated} image(s) and served ${stats.downloaded}; sizes asked for: ${[...new Set(sizes)].join(', ')}.`);
+		}
+		for (const item of items.filter((entry) => entry.json.inputSize)) {
+			say(`Match Input Image: input ${item.json.inputSize} → ${item.json.requestedSize}${item.json.sizeNote ? ` (${item.json.sizeNote})` : ''}`);
 		}
 	} finally {
 		await instance?.cleanup();

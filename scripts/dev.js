@@ -18,6 +18,7 @@ const path = require('node:path');
 
 const n8n = require('../test/e2e/lib/n8n');
 const { createEmulator } = require('../test/emulator/server');
+const { exampleNames, readExample } = require('../test/e2e/lib/examples');
 
 const ROOT = path.resolve(__dirname, '..');
 const PORT = Number(process.env.PORT || 5678);
@@ -268,11 +269,8 @@ async function main() {
 	say(`credential "${CREDENTIAL.name}" → ${emulatorUrl}`);
 
 	// Each example once: a workflow you changed or deleted is left alone on the next start.
-	const examplesDir = path.join(ROOT, 'examples');
-	const examples = fs
-		.readdirSync(examplesDir)
-		.filter((file) => file.endsWith('.json'))
-		.map((file) => JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')));
+	// Their sample photo links name 127.0.0.1:8787: pointed at the emulator if it is elsewhere.
+	const examples = exampleNames().map((name) => readExample(name, { emulatorUrl }));
 	const fresh = examples.filter((workflow) => !settings.importedExamples.includes(workflow.id));
 	if (fresh.length) {
 		const folder = path.join(devDir, 'examples');

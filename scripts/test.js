@@ -18,8 +18,8 @@
 //                  main and two workers), production executions through webhooks, compared
 //                  with a single n8n (skipped, with what to start, where no Redis or
 //                  PostgreSQL answers; a failure in CI, which always has them)
-//  10. e2e-1x      jest: the examples and key behaviours of the e2e suite, the reuse and the
-//                  spending-cap suites, on n8n 1.123.81, the last 1.x
+//  10. e2e-1x      jest: the examples and key behaviours of the e2e suite, Edit Image, the
+//                  reuse and the spending-cap suites, on n8n 1.123.81, the last 1.x
 //  11. editor      jest + playwright-core: the same packed package in n8n's editor, driven in a
 //                  real Chromium (Debian's; skipped, with the install command, when missing)
 // Ends with one plain line "N passed, M failed" counting every test of every step, or
@@ -77,6 +77,7 @@ const steps = [
 					'jest.e2e.config.js',
 					'--runInBand',
 					'test/e2e/seedream.e2e.test.js',
+					'test/e2e/editImage.e2e.test.js',
 					'test/e2e/reuse.e2e.test.js',
 					'test/e2e/spendingCap.e2e.test.js',
 				],

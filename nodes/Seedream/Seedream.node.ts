@@ -18,7 +18,7 @@ export class Seedream implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Generate images with ByteDance Seedream (4.5, 5.0 Lite, 4.0, 3.0 or any newer model by route name) through HighwayAPI, from a prompt and optional reference images',
+			'Generate and edit images with ByteDance Seedream (4.5, 5.0 Lite, 4.0, 3.0 or any newer model by route name) through HighwayAPI, from a prompt and optional reference images',
 		defaults: { name: 'Seedream' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,7 +1,8 @@
 // The node as a tool of n8n's own AI Agent, in the pinned real n8n: the packed package installed as
 // a community package, examples/ai-agent-image-tool.json imported as it is, the OpenAI Chat Model
 // node pointed at a scripted OpenAI-compatible mock (test/e2e/lib/openaiMock.js) and the tool's
-// credential at the HighwayAPI emulator. Both ways n8n runs tools: AI Agent 3.1 (n8n's default;
+// credential at the HighwayAPI emulator. The example's agent has two Seedream tools, Generate Images
+// and Edit Image (a link and an instruction in, the image edited in its own shape). Both ways n8n runs tools: AI Agent 3.1 (n8n's default;
 // each tool call a run of its own; model node 1.3, Responses API) and AI Agent 2.2 (tools called
 // in-process; model node 1.2, chat completions). What is asserted is what the model received.
 const { randomBytes } = require('node:crypto');
@@ -18,6 +19,8 @@ const log = (line) => process.stderr.write(`[agent] ${String(line).trimEnd()}\n`
 const example = JSON.parse(readFileSync(path.join(ROOT, 'examples', 'ai-agent-image-tool.json'), 'utf8'));
 
 const TOOL = 'Generate Images';
+/** The tools as the model sees them: n8n names a tool after its node, spaces as underscores. */
+const TOOLS = { generate: 'Generate_Images', edit: 'Edit_Image' };
 /** The example's credential of `type` ({ id, name }), to import with data pointing at a local server. */
 const credentialOf = (type) => ({ ...example.nodes.find((node) => node.credentials?.[type]).credentials[type], type });
 
@@ -54,6 +57,7 @@ let mock;
 let instance;
 let tarball;
 let defaultDescription;
+let defaultEditDescription;
 const ids = {};
 
 beforeAll(async () => {
@@ -63,7 +67,9 @@ beforeAll(async () => {
 	const openAiUrl = await mock.start();
 	await n8n.ensureN8n({ log });
 	tarball = await n8n.packPackage({ repoDir: ROOT, log });
-	defaultDescription = require(path.join(ROOT, 'dist/nodes/Seedream/actions/tool.description.js')).DEFAULT_TOOL_DESCRIPTION;
+	({ DEFAULT_TOOL_DESCRIPTION: defaultDescription, DEFAULT_EDIT_TOOL_DESCRIPTION: defaultEditDescription } = require(
+		path.join(ROOT, 'dist/nodes/Seedream/actions/tool.description.js'),
+	));
 	instance = await n8n.createInstance({ tarball, log });
 	await instance.importCredentials([
 		{ ...credentialOf('highwayApi'), data: { apiKey: KEY, baseUrl } },
@@ -82,15 +88,15 @@ afterAll(async () => {
 });
 
 /**
- * Runs a workflow in which the model calls the tool once with `args`, then answers with a text
+ * Runs a workflow in which the model calls `tool` once with `args`, then answers with a text
  * that quotes the tool result. Returns what the model received and what the API saw.
  */
-async function converse(workflow, args, faults = []) {
+async function converse(workflow, args, faults = [], tool = TOOLS.generate) {
 	emulator.reset();
 	emulator.configure({ faults });
 	mock.script((turn) =>
 		turn.toolResults.length === 0
-			? { toolCall: { arguments: args } }
+			? { toolCall: { name: tool, arguments: args } }
 			: { text: `Final answer. The tool said: ${turn.toolResults[0].output}` },
 	);
 	const result = await instance.execute(ids[workflow]);
@@ -115,13 +121,13 @@ describe.each([
 	test('a set of 6 from a 600-word prompt: the model\'s arguments reach the API, the model gets links, nothing is downloaded', async () => {
 		const { result, turns, toolResult, requests, stats } = await converse(workflow, SET_ARGS);
 
-		// The model was shown the tool with its default description and the example's arguments.
+		// The model was shown both tools with their default descriptions and the example's arguments.
 		expect(turns).toHaveLength(2);
 		expect(turns[0].api).toBe(version === '3.1' ? 'responses' : 'chat');
-		expect(turns[0].tools).toEqual([
-			expect.objectContaining({ name: 'Generate_Images', description: defaultDescription }),
-		]);
-		expect(Object.keys(turns[0].tools[0].parameters.properties).sort()).toEqual(['aspectRatio', 'imageCount', 'prompt']);
+		const offered = Object.fromEntries(turns[0].tools.map((tool) => [tool.name, tool]));
+		expect(Object.keys(offered).sort()).toEqual([TOOLS.edit, TOOLS.generate]);
+		expect(offered[TOOLS.generate].description).toBe(defaultDescription);
+		expect(Object.keys(offered[TOOLS.generate].parameters.properties).sort()).toEqual(['aspectRatio', 'imageCount', 'prompt']);
 
 		// Its call reached the API with its arguments.
 		expect(requests).toHaveLength(1);
@@ -149,6 +155,38 @@ describe.each([
 		for (const image of answer.images) expect(image).toEqual({ url: expect.any(String), size: '2848x1600', mimeType: 'image/png' });
 		expect(answer.note).toMatch(/expire in about 24 hours/);
 
+		expectFinalAnswer(result, toolResult);
+	});
+
+	test('Edit Image: the model hands a link and an instruction; the API gets the link and the matched size, the model the edited image', async () => {
+		const photo = `${emulator.url}/samples/product-1080x1350.png`;
+		const args = { imageUrl: photo, instruction: 'Make it winter: snow on the table, keep the bottle and its label' };
+		const { result, turns, toolResult, requests, stats } = await converse(workflow, args, [], TOOLS.edit);
+
+		const offered = Object.fromEntries(turns[0].tools.map((tool) => [tool.name, tool]));
+		expect(offered[TOOLS.edit].description).toBe(defaultEditDescription);
+		expect(Object.keys(offered[TOOLS.edit].parameters.properties).sort()).toEqual(['imageUrl', 'instruction']);
+
+		// The node read the link's first bytes for its size (1080x1350), then sent the link as it is.
+		expect(stats.samplesServed).toBe(1);
+		expect(requests).toHaveLength(1);
+		expect(requests[0].body).toEqual({
+			prompt: args.instruction,
+			size: '1856x2320',
+			watermark: true,
+			sequential_image_generation: 'disabled',
+			image: [photo],
+		});
+		log(`AI Agent ${version}: Edit Image sent size ${requests[0].body.size} for the 1080x1350 link`);
+		expect(stats.generated).toBe(1);
+		expect(stats.downloadsTotal).toBe(0);
+
+		// The model got the edited image's link, at the matched 4:5 size.
+		log(`AI Agent ${version}: the model received this Edit Image result:\n${toolResult}`);
+		const [answer] = JSON.parse(toolResult);
+		expect(answer.generated).toBe(1);
+		expect(answer.images).toEqual([{ url: expect.stringContaining(`/files/${requests[0].imageIds[0]}.png?X-Expires=`), size: '1856x2320', mimeType: 'image/png' }]);
+		expect(toolResult).not.toContain('winter');
 		expectFinalAnswer(result, toolResult);
 	});
 

@@ -5,17 +5,15 @@
 // On the pinned n8n by default; SEEDREAM_N8N_VERSION=1.123.81 runs the examples and the
 // key behaviours (`everyVersion`) on the last n8n 1.x (npm test's e2e-1x step).
 const { createHash, randomBytes } = require('node:crypto');
-const { readFileSync, rmSync } = require('node:fs');
-const path = require('node:path');
 
-const { createEmulator } = require('../emulator/server');
 const { readImageInfo, renderPng } = require('../emulator/png');
 const n8n = require('./lib/n8n');
+const { readExample } = require('./lib/examples');
 const { restSession } = require('./lib/rest');
+const { workflowSuite } = require('./lib/suite');
 const { jpeg } = require('../support/images');
 const { rows, seedream, toFile, trigger, workflow } = require('./workflows');
 
-const ROOT = path.resolve(__dirname, '../..');
 const VERSION = process.env.SEEDREAM_N8N_VERSION || n8n.N8N_VERSIONS.pinned;
 /** Tests that run on every tested n8n version; plain `test` runs on the pinned 2.x only. */
 const everyVersion = test;
@@ -23,7 +21,7 @@ const pinnedOnly = VERSION === n8n.N8N_VERSIONS.pinned ? test : () => {};
 const KEY = `e2e-${randomBytes(12).toString('hex')}`;
 const log = (line) => process.stderr.write(`[e2e] ${String(line).trimEnd()}\n`);
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
-const example = (name) => JSON.parse(readFileSync(path.join(ROOT, 'examples', `${name}.json`), 'utf8'));
+const example = (name) => readExample(name);
 
 const logo = renderPng({ width: 256, height: 256, seed: 'example-reference' });
 const refs = [0, 1, 2].map((n) => renderPng({ width: 64 + n * 16, height: 64, seed: `ref-${n}` }));
@@ -116,53 +114,18 @@ const testWorkflows = {
 	]),
 };
 
-let emulator;
-let tarball;
-const instances = {};
-const ids = {};
-
-beforeAll(async () => {
-	emulator = createEmulator({ apiKey: KEY });
-	const baseUrl = await emulator.start();
-	log(`emulator on ${baseUrl}`);
-	await n8n.ensureN8n({ log, version: VERSION });
-	tarball = await n8n.packPackage({ repoDir: ROOT, log });
-	log(`packed ${path.basename(tarball)}`);
-	const workflows = {
+const suite = workflowSuite({
+	key: KEY,
+	version: VERSION,
+	log,
+	workflows: () => ({
 		campaign: example('campaign-visuals'),
 		logo: example('logo-mockup-from-binary'),
 		storyboard: example('storyboard-image-set'),
 		...testWorkflows,
-	};
-	for (const binaryMode of ['filesystem', 'default']) {
-		const instance = await n8n.createInstance({ binaryMode, tarball, log, version: VERSION });
-		expect(instance.nodeType).toBe('n8n-nodes-seedream.seedream');
-		await instance.importCredentials([
-			{ id: 'highway-emulator', name: 'HighwayAPI account', type: 'highwayApi', data: { apiKey: KEY, baseUrl } },
-		]);
-		const names = Object.keys(workflows);
-		const imported = await instance.importWorkflows(names.map((name) => workflows[name]));
-		ids[binaryMode] = Object.fromEntries(names.map((name, index) => [name, imported[index]]));
-		instances[binaryMode] = instance;
-	}
+	}),
 });
-
-afterAll(async () => {
-	await Promise.all(Object.values(instances).map((instance) => instance.cleanup()));
-	await emulator?.stop();
-	if (tarball) rmSync(path.dirname(tarball), { recursive: true, force: true });
-});
-
-/** Runs a workflow on a fresh emulator record; returns Seedream's items and what the API saw. */
-async function run(binaryMode, name) {
-	emulator.reset();
-	const instance = instances[binaryMode];
-	const result = await instance.execute(ids[binaryMode][name]);
-	const output = result.ok ? n8n.nodeOutput(result.execution, 'Seedream') : undefined;
-	const everything = JSON.stringify(result.execution) + result.stdout + result.stderr;
-	expect(everything).not.toContain(KEY);
-	return { result, output, requests: emulator.requests.slice(), stats: emulator.stats(), instance };
-}
+const { run } = suite;
 
 /** The image bytes of an item, checked against what the emulator serves for its URL. */
 async function expectServedImage(instance, item, property = 'data') {
@@ -207,7 +170,7 @@ describe.each(['filesystem', 'default'])('in a real n8n, %s binary mode', (binar
 			if (binaryMode === 'filesystem') expect(binary.id).toMatch(/^filesystem-v2:/);
 			else expect(binary.id).toBeUndefined();
 		}
-		expect(emulator.downloads.every((download) => !download.authorizationPresent)).toBe(true);
+		expect(suite.emulator.downloads.every((download) => !download.authorizationPresent)).toBe(true);
 	});
 
 	everyVersion('example logo-mockup-from-binary: a Convert to File binary becomes the reference', async () => {
@@ -404,6 +367,7 @@ describe('Seedream 3.0 and Other (by route name) in a real n8n', () => {
 
 describe('the credential test, through the n8n editor\'s REST API', () => {
 	everyVersion('a good key passes, a wrong one fails, and no image is generated', async () => {
+		const { emulator, instances } = suite;
 		const instance = instances.filesystem;
 		const server = await instance.startServer();
 		try {

@@ -9,11 +9,13 @@
 // Screenshots go to .e2e/editor/; with SEEDREAM_README_SCREENSHOTS=<dir> (`npm run screenshots`)
 // the ones the README shows are written there too.
 const { randomBytes } = require('node:crypto');
-const { readdirSync, readFileSync, rmSync } = require('node:fs');
+const { mkdtempSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const path = require('node:path');
 
 const { createEmulator } = require('../emulator/server');
 const n8n = require('../e2e/lib/n8n');
+const { readExample: readExampleFile, usesSamples } = require('../e2e/lib/examples');
 const { createOpenAiMock } = require('../e2e/lib/openaiMock');
 const { findChromium } = require('./lib/chromium');
 const editor = require('./lib/editor');
@@ -31,6 +33,7 @@ const EXPECTED_IMAGE = {
 	'campaign-visuals.json': { property: 'data', width: 2848, height: 1600 }, // 16:9 at 2K
 	'logo-mockup-from-binary.json': { property: 'mockup', width: 1728, height: 2304 }, // 3:4 at 2K
 	'storyboard-image-set.json': { property: 'data', width: 2048, height: 2048 }, // "2K"
+	'edit-product-photo.json': { property: 'data', width: 1856, height: 2320 }, // 1080x1350 matched at 2K
 };
 /**
  * Examples where Seedream is an AI Agent's tool: no image to look at, the agent's answer and the
@@ -38,6 +41,8 @@ const EXPECTED_IMAGE = {
  */
 const AGENT_EXAMPLES = {
 	'ai-agent-image-tool.json': {
+		tool: 'Generate Images', // the tool the model calls; the example's other tool is Edit Image
+		tools: ['Edit Image', 'Generate Images'],
 		toolCall: {
 			prompt: 'A courier cycling through a rainy city at night, 4 panels, same character and style',
 			aspectRatio: '16:9',
@@ -58,6 +63,7 @@ let tarball;
 let instance;
 let session;
 let page;
+const tempDirs = [];
 
 /** Screenshot `name` into .e2e/editor/ and, for the README's, into SEEDREAM_README_SCREENSHOTS. */
 const shot = (name, { readme = false, locator } = {}) =>
@@ -68,7 +74,8 @@ const shot = (name, { readme = false, locator } = {}) =>
 		locator,
 	);
 
-const readExample = (file) => JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+/** The example, its sample photo links (if any) pointed at this test's emulator. */
+const readExample = (file) => readExampleFile(file, { emulatorUrl });
 
 /** The agent examples' OpenAI credentials (as the examples name them), pointed at the mock. */
 function agentCredentials(openAiUrl) {
@@ -92,7 +99,15 @@ function agentCredentials(openAiUrl) {
  */
 async function importExample(url, file) {
 	const workflow = readExample(file);
-	await editor.importFromFile(page, url, path.join(EXAMPLES_DIR, file));
+	let from = path.join(EXAMPLES_DIR, file);
+	if (usesSamples(readExampleFile(file))) {
+		// Its photo link names the emulator of `npm run dev`; this test's listens elsewhere.
+		const dir = mkdtempSync(path.join(tmpdir(), 'seedream-example-'));
+		tempDirs.push(dir);
+		from = path.join(dir, file);
+		writeFileSync(from, JSON.stringify(workflow, null, 2));
+	}
+	await editor.importFromFile(page, url, from);
 	const nodes = await editor.canvasNodes(page);
 	const byName = (a, b) => a.name.localeCompare(b.name);
 	expect(nodes.map(({ name, type }) => ({ name, type })).sort(byName)).toEqual(
@@ -141,6 +156,7 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 		await emulator?.stop();
 		await openAi?.stop();
 		if (tarball) rmSync(path.dirname(tarball), { recursive: true, force: true });
+		for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 		if (session?.blocked.length)
 			log(`refused requests off this machine: ${[...new Set(session.blocked)].join(', ')}`);
 		log(`screenshots in ${SHOTS}${README_SHOTS ? ` and ${README_SHOTS}` : ''}`);
@@ -206,8 +222,7 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 			await expect(
 				page.getByTestId('node-credentials-select').locator('input').inputValue(),
 			).resolves.toBe(CREDENTIAL.name);
-			const shown = {};
-			for (const name of [
+			const shown = await editor.shownValues(page, [
 				'resource',
 				'operation',
 				'model',
@@ -216,12 +231,10 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 				'size',
 				'watermark',
 				'sequentialImageGeneration',
-			]) {
-				shown[name] = await editor.shownValue(page, name);
-			}
+			]);
 			expect(shown).toEqual({
 				resource: 'Image',
-				operation: 'Generate',
+				operation: 'Generate Images',
 				model: 'Seedream 4.5',
 				prompt: '',
 				referenceImages: 'None',
@@ -319,6 +332,56 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 			await page.getByTestId('node-execute-button').getByText('Execute step').waitFor();
 			await shot('bad-input-error', { locator: page.getByTestId('ndv') });
 		});
+
+		test('searching "edit image" lists Seedream with its Edit Image action, which opens the node with Edit Image and Match Input Image', async () => {
+			await page.keyboard.press('Escape'); // the node left open above
+			await page.getByTestId('ndv').waitFor({ state: 'hidden' });
+			await editor.openNodesPanel(page, { from: 'canvas' });
+			const found = await editor.searchNodes(page, 'edit image');
+			expect(found).toContain('Seedream');
+			await shot('edit-image-search', { readme: true });
+			await page
+				.getByTestId('node-creator-item-name')
+				.getByText('Seedream', { exact: true })
+				.click();
+			const edit = page.getByTestId('node-creator-item-name').getByText('Edit image', { exact: true });
+			await edit.waitFor();
+			const actions = (await page.getByTestId('node-creator-item-name').allInnerTexts()).map(
+				(name) => name.trim(),
+			);
+			expect(actions).toEqual(expect.arrayContaining(['Edit image', 'Generate images']));
+			await page.waitForTimeout(800); // the actions slide in
+			await shot('edit-image-actions', { readme: true });
+			await edit.click();
+			await page.getByTestId('ndv').waitFor();
+
+			const shown = await editor.shownValues(page, [
+				'operation',
+				'model',
+				'prompt',
+				'referenceImages',
+				'binaryPropertyNames',
+				'size',
+				'resolution',
+			]);
+			expect(shown).toEqual({
+				operation: 'Edit Image',
+				model: 'Seedream 4.5',
+				prompt: '',
+				referenceImages: 'From Binary Data',
+				binaryPropertyNames: 'data',
+				size: 'Match Input Image',
+				resolution: '2K',
+			});
+			for (const hidden of ['aspectRatio', 'width', 'height', 'imageUrls']) {
+				await expect(page.getByTestId(`parameter-input-${hidden}`).count()).resolves.toBe(0);
+			}
+			const prompt = page.getByTestId('parameter-input-prompt').locator('textarea');
+			await prompt.fill('Put the bottle on a wooden table at a beach at sunset; keep the label as it is');
+			await prompt.blur();
+			await shot('edit-image-parameters', { readme: true, locator: page.getByTestId('ndv') });
+			await page.keyboard.press('Escape');
+		});
 	});
 
 	describe('the credential dialog', () => {
@@ -391,10 +454,11 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 
 	describe.each(Object.keys(AGENT_EXAMPLES))('example %s', (file) => {
 		test('imports with every node known (the tool too), runs from the Manual Trigger, shows the answer and the tool links; nothing downloaded', async () => {
-			const { toolCall, size } = AGENT_EXAMPLES[file];
+			const { tool, tools, toolCall, size } = AGENT_EXAMPLES[file];
 			const workflow = await importExample(url, file);
 			const named = (type) => workflow.nodes.find((node) => node.type === type).name;
-			const tool = named('n8n-nodes-seedream.seedreamTool');
+			const toolNodes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-seedream.seedreamTool');
+			expect(toolNodes.map((node) => node.name).sort()).toEqual(tools);
 			const agent = named('@n8n/n8n-nodes-langchain.agent');
 			const manual = named('n8n-nodes-base.manualTrigger');
 			const chat = named('@n8n/n8n-nodes-langchain.chatTrigger');
@@ -412,7 +476,8 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 			// The model calls the tool once, then answers with the links the tool gave it.
 			let finalAnswer;
 			openAi.script((turn) => {
-				if (turn.toolResults.length === 0) return { toolCall: { arguments: toolCall } };
+				if (turn.toolResults.length === 0)
+					return { toolCall: { name: tool.replace(/ /g, '_'), arguments: toolCall } };
 				const links = turn.toolResults[0].output.match(/https?:[^"\s]+/g) ?? [];
 				finalAnswer = `Here are your images:\n${links.join('\n')}\nThey expire in about 24 hours.`;
 				return { text: finalAnswer };
@@ -430,21 +495,22 @@ describeWithBrowser(`the n8n editor in Chromium (${chromiumPath})`, () => {
 			await shot('agent-run');
 			expect(outcome).toBe('success');
 			const statuses = {};
-			for (const name of [chat, manual, sample, agent, tool]) statuses[name] = await ran(name);
+			for (const name of [chat, manual, sample, agent, ...tools]) statuses[name] = await ran(name);
 			expect(statuses).toEqual({
 				[chat]: false,
 				[manual]: true,
 				[sample]: true,
 				[agent]: true,
-				[tool]: true,
+				// Only the tool the model called ran.
+				...Object.fromEntries(tools.map((name) => [name, name === tool])),
 			});
 
 			// The model got the sample request and the tool; the tool's call reached the API.
 			expect(openAi.turns).toHaveLength(2);
 			expect(JSON.stringify(openAi.turns[0].body.input)).toContain(chatInput);
-			expect(openAi.turns[0].tools.map((offered) => offered.name)).toEqual([
-				tool.replace(/ /g, '_'),
-			]);
+			expect(openAi.turns[0].tools.map((offered) => offered.name).sort()).toEqual(
+				tools.map((name) => name.replace(/ /g, '_')),
+			);
 			expect(emulator.requests).toHaveLength(1);
 			const [request] = emulator.requests;
 			expect(request.body).toMatchObject({

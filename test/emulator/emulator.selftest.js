@@ -730,6 +730,27 @@ describe('HighwayAPI emulator', () => {
 		assert.deepEqual(decodePng(file.body), { width: 2048, height: 2048, depth: 8, colour: 2 });
 	});
 
+	test('sample photos: /samples/<name>-<W>x<H>.png is a PNG of that size, no key, never a generation', async () => {
+		const photo = await request('GET', `${base}/samples/product-1080x1350.png`);
+		assert.equal(photo.status, 200);
+		assert.equal(photo.headers['content-type'], 'image/png');
+		assert.deepEqual(readImageInfo(photo.body), { format: 'png', width: 1080, height: 1350 });
+		const again = await request('GET', `${base}/samples/product-1080x1350.png`);
+		assert.ok(again.body.equals(photo.body));
+		assert.deepEqual(readImageInfo((await request('GET', `${base}/samples/10x10.png`)).body), {
+			format: 'png',
+			width: 10,
+			height: 10,
+		});
+		assert.equal((await request('GET', `${base}/samples/huge-9000x9000.png`)).status, 404);
+		assert.equal((await request('GET', `${base}/samples/product.png`)).status, 404);
+		const stats = emulator.stats();
+		assert.equal(stats.samplesServed, 3);
+		assert.equal(stats.requests, 0);
+		assert.equal(emulator.requests.length, 0);
+		assert.equal(emulator.downloads.length, 0);
+	});
+
 	test('control endpoints: config with faults, stats, requests, downloads, reset', async () => {
 		const post = (path, body) => request('POST', `${base}/__emulator/${path}`, { body });
 		const configured = await post('config', {

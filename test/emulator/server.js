@@ -22,6 +22,10 @@ const GENERATE_PATH = /^\/v3\/([^/]+)$/; // POST /v3/<model>
 const MODEL_IDS = Object.keys(MODELS);
 const MODELS_PATH = '/openai/v1/models';
 const FILE_PATH = /^\/files\/([A-Za-z0-9_-]+)\.png$/;
+// Sample images for example workflows and tests (a product photo to edit): any name, the size
+// in it. Not part of HighwayAPI: a stand-in for the shop or CDN a user downloads a photo from.
+const SAMPLE_PATH = /^\/samples\/(?:[a-z0-9-]+-)?(\d{1,5})x(\d{1,5})\.png$/;
+const SAMPLE_MAX_PIXELS = 36_000_000;
 const CONTROL_PREFIX = '/__emulator/';
 const WINDOW_MS = 60_000;
 
@@ -303,6 +307,7 @@ function emptyStats() {
 		generated: 0,
 		failedImages: 0,
 		downloadsTotal: 0,
+		samplesServed: 0,
 		inFlight: 0,
 		maxInFlight: 0,
 		abandoned: 0,
@@ -815,6 +820,27 @@ function createEmulator(options = {}) {
 		return true;
 	}
 
+	/**
+	 * GET /samples/<name>-<W>x<H>.png: a PNG of that size, made from the name (the same bytes each
+	 * time). No key, no signature: a public photo. Not a generation, never counted as one.
+	 */
+	function handleSample(req, res, url) {
+		const [, width, height] = SAMPLE_PATH.exec(url.pathname).map(Number);
+		if (req.method !== 'GET' && req.method !== 'HEAD') {
+			return sendText(res, 405, 'text/plain', 'Method not allowed');
+		}
+		if (width < 1 || height < 1 || width * height > SAMPLE_MAX_PIXELS) {
+			return sendText(res, 404, 'text/plain', `No sample of ${width}x${height}`);
+		}
+		counters.samplesServed += 1;
+		const { parts, length } = renderPngParts({ width, height, seed: url.pathname });
+		res.writeHead(200, { 'content-type': 'image/png', 'content-length': length });
+		if (req.method === 'HEAD') return res.end();
+		for (const part of parts) res.write(part);
+		res.end();
+		log(`${req.method} ${url.pathname} -> 200 ${length} bytes`);
+	}
+
 	// --- other routes -------------------------------------------------------------------------
 
 	function handleModels(req, res) {
@@ -873,6 +899,7 @@ function createEmulator(options = {}) {
 		}
 		if (url.pathname === MODELS_PATH && req.method === 'GET') return handleModels(req, res);
 		if (FILE_PATH.test(url.pathname)) return handleDownload(req, res, url);
+		if (SAMPLE_PATH.test(url.pathname)) return handleSample(req, res, url);
 		if (url.pathname.startsWith(CONTROL_PREFIX)) return handleControl(req, res, url);
 		sendJson(res, 404, ERRORS.notFound(`${req.method} ${url.pathname}`));
 	}

@@ -150,6 +150,13 @@ async function shownValue(page, name) {
 	return field.inputValue();
 }
 
+/** What each parameter of `names` shows, as { name: shown value }. */
+async function shownValues(page, names) {
+	const shown = {};
+	for (const name of names) shown[name] = await shownValue(page, name);
+	return shown;
+}
+
 /** Picks `option` in the options parameter `name`. */
 async function choose(page, name, option) {
 	await page.getByTestId(`parameter-input-${name}`).click();
@@ -229,6 +236,7 @@ module.exports = {
 	searchNodes,
 	parameter,
 	shownValue,
+	shownValues,
 	choose,
 	type,
 	cutOffTexts,
