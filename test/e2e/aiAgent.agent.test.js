@@ -43,6 +43,8 @@ const workflows = {
 	'3.1': example,
 	'3.1 one retry': variant('agent 3.1, one retry', { toolOptions: { maxRetries: 1, timeout: 20 } }),
 	'2.2 one retry': variant('agent 2.2, one retry', { agent: 2.2, model: 1.2, toolOptions: { maxRetries: 1, timeout: 20 } }),
+	'3.1 cap 2': variant('agent 3.1, cap 2', { toolOptions: { maxImagesPerExecution: 2 } }),
+	'2.2 cap 2': variant('agent 2.2, cap 2', { agent: 2.2, model: 1.2, toolOptions: { maxImagesPerExecution: 2 } }),
 };
 
 /** 600 words that ask for a set of 6; one word in it appears nowhere else. */
@@ -114,9 +116,9 @@ function expectFinalAnswer(result, toolResult) {
 }
 
 describe.each([
-	['3.1', '3.1', '3.1 one retry', "the tool runs in its own node run (n8n's default agent)"],
-	['2.2', '2.2 one retry', '2.2 one retry', 'the tool is called in-process'],
-])('AI Agent %s', (version, workflow, oneRetry, how) => {
+	['3.1', '3.1', '3.1 one retry', '3.1 cap 2', "the tool runs in its own node run (n8n's default agent)"],
+	['2.2', '2.2 one retry', '2.2 one retry', '2.2 cap 2', 'the tool is called in-process'],
+])('AI Agent %s', (version, workflow, oneRetry, capTwo, how) => {
 	log(`AI Agent ${version}: ${how}`);
 	test('a set of 6 from a 600-word prompt: the model\'s arguments reach the API, the model gets links, nothing is downloaded', async () => {
 		const { result, turns, toolResult, requests, stats } = await converse(workflow, SET_ARGS);
@@ -210,5 +212,35 @@ describe.each([
 		expect(stats.generated).toBe(1);
 		expect(toolResult).toMatch(/The images may have been generated and billed anyway, so calling again may pay twice: ask the user before trying again/);
 		expectFinalAnswer(result, toolResult);
+	});
+
+	test('a cap of 2 images per execution: the third call is refused unsent, and the model is told to stop', async () => {
+		emulator.reset();
+		emulator.configure({ faults: [] });
+		const kites = ['red', 'blue', 'green'];
+		mock.script((turn) =>
+			turn.toolResults.length < kites.length
+				? { toolCall: { name: TOOLS.generate, arguments: { prompt: `a ${kites[turn.toolResults.length]} kite` } } }
+				: { text: `Final answer. The tool said last: ${turn.toolResults.at(-1).output}` },
+		);
+		const result = await instance.execute(ids[capTwo]);
+		const outputs = mock.turns.at(-1).toolResults.map((one) => one.output);
+		log(`AI Agent ${version}, cap 2: the model received\n${outputs.join('\n')}`);
+
+		// Two images billed; the third call never reached the API.
+		expect(emulator.stats().generated).toBe(2);
+		expect(emulator.requests.map((request) => request.body.prompt)).toEqual(['a red kite', 'a blue kite']);
+		expect(outputs).toHaveLength(3);
+		expect(outputs[0]).toContain("The workflow's spending cap allows 1 more image(s) in this run.");
+		expect(outputs[1]).toContain("The workflow's spending cap allows no more images in this run: do not call this tool again.");
+		expect(outputs[2]).toContain(
+			'Spending cap reached, not sent: Max Images per Execution is 2, this execution has had 2 image(s) billed by this node, and this request could bill 1 more',
+		);
+		expect(outputs[2]).toContain('do not call this tool again; tell the user the spending cap was reached');
+		// The model's next message says so.
+		expect(result.ok).toBe(true);
+		const [item] = n8n.nodeOutput(result.execution, 'AI Agent');
+		expect(item.json.output).toContain('Final answer. The tool said last: ');
+		expect(item.json.output).toContain('Spending cap reached');
 	});
 });
