@@ -358,7 +358,7 @@ describe('Seedream 3.0 and Other (by route name) in a real n8n', () => {
 		expect(result.ok).toBe(false);
 		const error = n8n.nodeError(result.execution, 'Seedream');
 		expect(error.message).toBe(
-			`The route /v3/seedream-5.0-pro does not exist on ${emulator.url} (404): No route for POST /v3/seedream-5.0-pro; models served: seedream-4.5, seedream-5.0-lite, seedream-4.0, seedream-3-0-txt2img`,
+			`The route /v3/seedream-5.0-pro does not exist on ${suite.emulator.url} (404): No route for POST /v3/seedream-5.0-pro; models served: seedream-4.5, seedream-5.0-lite, seedream-4.0, seedream-3-0-txt2img`,
 		);
 		expect(error.description).toMatch(/Check Model Route/);
 		expect(stats.generated).toBe(0);
